@@ -1,0 +1,188 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.operation_result import OperationResult
+from ...models.status_request import StatusRequest
+from ...models.validation_error_message import ValidationErrorMessage
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: StatusRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/PaymentGateway/status",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> OperationResult | ValidationErrorMessage | None:
+    if response.status_code == 200:
+        response_200 = OperationResult.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ValidationErrorMessage.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ValidationErrorMessage.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 409:
+        response_409 = OperationResult.from_dict(response.json())
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[OperationResult | ValidationErrorMessage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: StatusRequest,
+) -> Response[OperationResult | ValidationErrorMessage]:
+    """Perform a payment gateway status operation
+
+     This method allows you to get the status of a previously created "charge" (using `[POST]
+    /PaymentGateway/charge`) or "authorize" (using `[POST] /PaymentGateway/authorize`) operations.
+
+    Args:
+        body (StatusRequest): Model for requesting a previous transaction ststus
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[OperationResult | ValidationErrorMessage]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: StatusRequest,
+) -> OperationResult | ValidationErrorMessage | None:
+    """Perform a payment gateway status operation
+
+     This method allows you to get the status of a previously created "charge" (using `[POST]
+    /PaymentGateway/charge`) or "authorize" (using `[POST] /PaymentGateway/authorize`) operations.
+
+    Args:
+        body (StatusRequest): Model for requesting a previous transaction ststus
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        OperationResult | ValidationErrorMessage
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: StatusRequest,
+) -> Response[OperationResult | ValidationErrorMessage]:
+    """Perform a payment gateway status operation
+
+     This method allows you to get the status of a previously created "charge" (using `[POST]
+    /PaymentGateway/charge`) or "authorize" (using `[POST] /PaymentGateway/authorize`) operations.
+
+    Args:
+        body (StatusRequest): Model for requesting a previous transaction ststus
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[OperationResult | ValidationErrorMessage]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: StatusRequest,
+) -> OperationResult | ValidationErrorMessage | None:
+    """Perform a payment gateway status operation
+
+     This method allows you to get the status of a previously created "charge" (using `[POST]
+    /PaymentGateway/charge`) or "authorize" (using `[POST] /PaymentGateway/authorize`) operations.
+
+    Args:
+        body (StatusRequest): Model for requesting a previous transaction ststus
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        OperationResult | ValidationErrorMessage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.network_token_scheme import NetworkTokenScheme
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.card import Card
+    from ..models.inline_gateway_account import InlineGatewayAccount
+    from ..models.payer_details import PayerDetails
+
+
+T = TypeVar("T", bound="ChargeRequest")
+
+
+@_attrs_define
+class ChargeRequest:
+    """
+    Attributes:
+        amount (float): The amount to be charged (the amount should be in major units - for example, 10.23)
+        card (Card): The card details that should be charged. You can either provide us with the raw card details or
+            provide a reference to the stored card details in a token.
+        currency (str): The currency of the transaction. Based on the <a
+            href="https://en.wikipedia.org/wiki/ISO_4217#Active_codes" target="_blank">ISO 4217</a> standard.
+        certificate_name (None | str | Unset): Optional parameter if the payment gateway requires authentication using a
+            client certificate. The name of the certificate that was stored in our system via our <a
+            href="https://portal.orchestrasolutions.com" target="_blank">users portal</a>
+        is_digital (bool | Unset): This field is an additional optional parameter used by some of our payment
+            processors. Please read our additional guidance section for payment processors that use this and other
+            parameters
+        my_ref (None | str | Unset): Your custom reference for this transaction
+        network_token_brand (NetworkTokenScheme | Unset):
+        order_desc (None | str | Unset): This field is an additional optional parameter used by some of our payment
+            processors. Please read our additional guidance section for payment processors that use this and other
+            parameters
+        payer_details (PayerDetails | Unset): The billing information of the card owner
+        payment_gateway_account (InlineGatewayAccount | Unset): The raw credentials necessary to connect to the chosen
+            payment gateway as defined in `GET /PaymentGateway`.
+            **Please note**, if you provide us with both the raw details here and a stored Payment Gateway Account in the
+            `paymentGatewayAccountName` parameter, these credentials will take precedence.
+        payment_gateway_account_name (None | str | Unset): The reference name provided to the stored Payment Gateway
+            Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+            **Please note**, if you provide us with both this parameter and the raw credentials in the
+            `paymentGatewayAccount` object, this parameter will be ignored and the raw credentials will take precedence.
+    """
+
+    amount: float
+    card: Card
+    currency: str
+    certificate_name: None | str | Unset = UNSET
+    is_digital: bool | Unset = UNSET
+    my_ref: None | str | Unset = UNSET
+    network_token_brand: NetworkTokenScheme | Unset = UNSET
+    order_desc: None | str | Unset = UNSET
+    payer_details: PayerDetails | Unset = UNSET
+    payment_gateway_account: InlineGatewayAccount | Unset = UNSET
+    payment_gateway_account_name: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        amount = self.amount
+
+        card = self.card.to_dict()
+
+        currency = self.currency
+
+        certificate_name: None | str | Unset
+        if isinstance(self.certificate_name, Unset):
+            certificate_name = UNSET
+        else:
+            certificate_name = self.certificate_name
+
+        is_digital = self.is_digital
+
+        my_ref: None | str | Unset
+        if isinstance(self.my_ref, Unset):
+            my_ref = UNSET
+        else:
+            my_ref = self.my_ref
+
+        network_token_brand: str | Unset = UNSET
+        if not isinstance(self.network_token_brand, Unset):
+            network_token_brand = self.network_token_brand.value
+
+        order_desc: None | str | Unset
+        if isinstance(self.order_desc, Unset):
+            order_desc = UNSET
+        else:
+            order_desc = self.order_desc
+
+        payer_details: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.payer_details, Unset):
+            payer_details = self.payer_details.to_dict()
+
+        payment_gateway_account: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.payment_gateway_account, Unset):
+            payment_gateway_account = self.payment_gateway_account.to_dict()
+
+        payment_gateway_account_name: None | str | Unset
+        if isinstance(self.payment_gateway_account_name, Unset):
+            payment_gateway_account_name = UNSET
+        else:
+            payment_gateway_account_name = self.payment_gateway_account_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+            }
+        )
+        if certificate_name is not UNSET:
+            field_dict["certificateName"] = certificate_name
+        if is_digital is not UNSET:
+            field_dict["isDigital"] = is_digital
+        if my_ref is not UNSET:
+            field_dict["myRef"] = my_ref
+        if network_token_brand is not UNSET:
+            field_dict["networkTokenBrand"] = network_token_brand
+        if order_desc is not UNSET:
+            field_dict["orderDesc"] = order_desc
+        if payer_details is not UNSET:
+            field_dict["payerDetails"] = payer_details
+        if payment_gateway_account is not UNSET:
+            field_dict["paymentGatewayAccount"] = payment_gateway_account
+        if payment_gateway_account_name is not UNSET:
+            field_dict["paymentGatewayAccountName"] = payment_gateway_account_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.card import Card  # noqa: PLC0415
+        from ..models.inline_gateway_account import InlineGatewayAccount  # noqa: PLC0415
+        from ..models.payer_details import PayerDetails  # noqa: PLC0415
+
+        d = dict(src_dict)
+        amount = d.pop("amount")
+
+        card = Card.from_dict(d.pop("card"))
+
+        currency = d.pop("currency")
+
+        def _parse_certificate_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        certificate_name = _parse_certificate_name(d.pop("certificateName", UNSET))
+
+        is_digital = d.pop("isDigital", UNSET)
+
+        def _parse_my_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        my_ref = _parse_my_ref(d.pop("myRef", UNSET))
+
+        _network_token_brand = d.pop("networkTokenBrand", UNSET)
+        network_token_brand: NetworkTokenScheme | Unset
+        if isinstance(_network_token_brand, Unset):
+            network_token_brand = UNSET
+        else:
+            network_token_brand = NetworkTokenScheme(_network_token_brand)
+
+        def _parse_order_desc(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        order_desc = _parse_order_desc(d.pop("orderDesc", UNSET))
+
+        _payer_details = d.pop("payerDetails", UNSET)
+        payer_details: PayerDetails | Unset
+        if isinstance(_payer_details, Unset):
+            payer_details = UNSET
+        else:
+            payer_details = PayerDetails.from_dict(_payer_details)
+
+        _payment_gateway_account = d.pop("paymentGatewayAccount", UNSET)
+        payment_gateway_account: InlineGatewayAccount | Unset
+        if isinstance(_payment_gateway_account, Unset):
+            payment_gateway_account = UNSET
+        else:
+            payment_gateway_account = InlineGatewayAccount.from_dict(
+                _payment_gateway_account
+            )
+
+        def _parse_payment_gateway_account_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        payment_gateway_account_name = _parse_payment_gateway_account_name(
+            d.pop("paymentGatewayAccountName", UNSET)
+        )
+
+        charge_request = cls(
+            amount=amount,
+            card=card,
+            currency=currency,
+            certificate_name=certificate_name,
+            is_digital=is_digital,
+            my_ref=my_ref,
+            network_token_brand=network_token_brand,
+            order_desc=order_desc,
+            payer_details=payer_details,
+            payment_gateway_account=payment_gateway_account,
+            payment_gateway_account_name=payment_gateway_account_name,
+        )
+
+        charge_request.additional_properties = d
+        return charge_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="GatewayAccountSummary")
+
+
+@_attrs_define
+class GatewayAccountSummary:
+    """Output Model for designating a payment gateway account with a client certificate
+
+    Attributes:
+        creation_time (datetime.datetime | Unset): Date and time the credentials were stored
+        name (None | str | Unset): Name of account
+        payment_gateway_name (None | str | Unset): Unique name of the Payment Gateway the account information relates
+            to.
+    """
+
+    creation_time: datetime.datetime | Unset = UNSET
+    name: None | str | Unset = UNSET
+    payment_gateway_name: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        creation_time: str | Unset = UNSET
+        if not isinstance(self.creation_time, Unset):
+            creation_time = self.creation_time.isoformat()
+
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
+
+        payment_gateway_name: None | str | Unset
+        if isinstance(self.payment_gateway_name, Unset):
+            payment_gateway_name = UNSET
+        else:
+            payment_gateway_name = self.payment_gateway_name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if creation_time is not UNSET:
+            field_dict["creationTime"] = creation_time
+        if name is not UNSET:
+            field_dict["name"] = name
+        if payment_gateway_name is not UNSET:
+            field_dict["paymentGatewayName"] = payment_gateway_name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _creation_time = d.pop("creationTime", UNSET)
+        creation_time: datetime.datetime | Unset
+        if isinstance(_creation_time, Unset):
+            creation_time = UNSET
+        else:
+            creation_time = datetime.datetime.fromisoformat(_creation_time)
+
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
+
+        def _parse_payment_gateway_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        payment_gateway_name = _parse_payment_gateway_name(
+            d.pop("paymentGatewayName", UNSET)
+        )
+
+        gateway_account_summary = cls(
+            creation_time=creation_time,
+            name=name,
+            payment_gateway_name=payment_gateway_name,
+        )
+
+        gateway_account_summary.additional_properties = d
+        return gateway_account_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

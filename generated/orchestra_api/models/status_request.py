@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.network_token_scheme import NetworkTokenScheme
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.inline_gateway_account import InlineGatewayAccount
+
+
+T = TypeVar("T", bound="StatusRequest")
+
+
+@_attrs_define
+class StatusRequest:
+    """Model for requesting a previous transaction ststus
+
+    Attributes:
+        certificate_name (None | str | Unset): Optional parameter if the payment gateway requires authentication using a
+            client certificate. The name of the certificate that was stored in our system via our <a
+            href="https://portal.orchestrasolutions.com" target="_blank">users portal</a>
+        my_ref (None | str | Unset): The reference Id given by the merchant that this operation is referring to.
+        network_token_brand (NetworkTokenScheme | Unset):
+        payment_gateway_account (InlineGatewayAccount | Unset): The raw credentials necessary to connect to the chosen
+            payment gateway as defined in `GET /PaymentGateway`.
+            **Please note**, if you provide us with both the raw details here and a stored Payment Gateway Account in the
+            `paymentGatewayAccountName` parameter, these credentials will take precedence.
+        payment_gateway_account_name (None | str | Unset): The reference name provided to the stored Payment Gateway
+            Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+            **Please note**, if you provide us with both this parameter and the raw credentials in the
+            `paymentGatewayAccount` object, this parameter will be ignored and the raw credentials will take precedence.
+        ref_trans_id (None | str | Unset): The transaction Id given by the payment gateway that this operation is
+            referring to.
+    """
+
+    certificate_name: None | str | Unset = UNSET
+    my_ref: None | str | Unset = UNSET
+    network_token_brand: NetworkTokenScheme | Unset = UNSET
+    payment_gateway_account: InlineGatewayAccount | Unset = UNSET
+    payment_gateway_account_name: None | str | Unset = UNSET
+    ref_trans_id: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        certificate_name: None | str | Unset
+        if isinstance(self.certificate_name, Unset):
+            certificate_name = UNSET
+        else:
+            certificate_name = self.certificate_name
+
+        my_ref: None | str | Unset
+        if isinstance(self.my_ref, Unset):
+            my_ref = UNSET
+        else:
+            my_ref = self.my_ref
+
+        network_token_brand: str | Unset = UNSET
+        if not isinstance(self.network_token_brand, Unset):
+            network_token_brand = self.network_token_brand.value
+
+        payment_gateway_account: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.payment_gateway_account, Unset):
+            payment_gateway_account = self.payment_gateway_account.to_dict()
+
+        payment_gateway_account_name: None | str | Unset
+        if isinstance(self.payment_gateway_account_name, Unset):
+            payment_gateway_account_name = UNSET
+        else:
+            payment_gateway_account_name = self.payment_gateway_account_name
+
+        ref_trans_id: None | str | Unset
+        if isinstance(self.ref_trans_id, Unset):
+            ref_trans_id = UNSET
+        else:
+            ref_trans_id = self.ref_trans_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if certificate_name is not UNSET:
+            field_dict["certificateName"] = certificate_name
+        if my_ref is not UNSET:
+            field_dict["myRef"] = my_ref
+        if network_token_brand is not UNSET:
+            field_dict["networkTokenBrand"] = network_token_brand
+        if payment_gateway_account is not UNSET:
+            field_dict["paymentGatewayAccount"] = payment_gateway_account
+        if payment_gateway_account_name is not UNSET:
+            field_dict["paymentGatewayAccountName"] = payment_gateway_account_name
+        if ref_trans_id is not UNSET:
+            field_dict["refTransId"] = ref_trans_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.inline_gateway_account import InlineGatewayAccount  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_certificate_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        certificate_name = _parse_certificate_name(d.pop("certificateName", UNSET))
+
+        def _parse_my_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        my_ref = _parse_my_ref(d.pop("myRef", UNSET))
+
+        _network_token_brand = d.pop("networkTokenBrand", UNSET)
+        network_token_brand: NetworkTokenScheme | Unset
+        if isinstance(_network_token_brand, Unset):
+            network_token_brand = UNSET
+        else:
+            network_token_brand = NetworkTokenScheme(_network_token_brand)
+
+        _payment_gateway_account = d.pop("paymentGatewayAccount", UNSET)
+        payment_gateway_account: InlineGatewayAccount | Unset
+        if isinstance(_payment_gateway_account, Unset):
+            payment_gateway_account = UNSET
+        else:
+            payment_gateway_account = InlineGatewayAccount.from_dict(
+                _payment_gateway_account
+            )
+
+        def _parse_payment_gateway_account_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        payment_gateway_account_name = _parse_payment_gateway_account_name(
+            d.pop("paymentGatewayAccountName", UNSET)
+        )
+
+        def _parse_ref_trans_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        ref_trans_id = _parse_ref_trans_id(d.pop("refTransId", UNSET))
+
+        status_request = cls(
+            certificate_name=certificate_name,
+            my_ref=my_ref,
+            network_token_brand=network_token_brand,
+            payment_gateway_account=payment_gateway_account,
+            payment_gateway_account_name=payment_gateway_account_name,
+            ref_trans_id=ref_trans_id,
+        )
+
+        status_request.additional_properties = d
+        return status_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

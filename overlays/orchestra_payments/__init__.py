@@ -1,0 +1,54 @@
+"""orchestra-payments: a safe-by-default client for the Orchestra payments API.
+
+from orchestra_payments import Orchestra
+client = Orchestra(api_key="...")
+result = client.payment_gateway.charge({...})
+"""
+
+from ._base import ApiResponse, Operation
+from ._client import AsyncOrchestra, Orchestra
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    GatewayError,
+    GatewayRejectedError,
+    GatewayUnavailableError,
+    NotFoundError,
+    OrchestraError,
+    OutcomeUnknownError,
+    RequestValidationError,
+    UnexpectedResponseError,
+)
+from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NO_RETRY",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ApiResponse",
+    "AsyncOrchestra",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "GatewayError",
+    "GatewayRejectedError",
+    "GatewayUnavailableError",
+    "NotFoundError",
+    "Operation",
+    "Orchestra",
+    "OrchestraError",
+    "OutcomeUnknownError",
+    "RequestValidationError",
+    "RetryPolicy",
+    "UnexpectedResponseError",
+    "__version__",
+    "retry_delay",
+    "should_retry",
+]

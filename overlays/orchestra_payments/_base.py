@@ -1,0 +1,151 @@
+"""What the generated facade (``_facade.py``) is built on: operations, resources, raw responses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, Protocol, TypeVar
+
+import httpx
+
+from ._exceptions import RequestValidationError
+
+T = TypeVar("T")
+M = TypeVar("M")
+
+TimeoutTypes = float | httpx.Timeout | None
+"""A per-call timeout: seconds, an ``httpx.Timeout``, or None for the client's default."""
+
+RetryClass = Literal["money", "safe", "once"]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of the API, as the overlay's policies see it."""
+
+    operation_id: str
+    method: str
+    path: str
+    pattern: re.Pattern[str]
+    retry: RetryClass
+    success: Literal["object", "array", "empty"]
+    checks_result: bool
+
+    @property
+    def moves_money(self) -> bool:
+        return self.retry == "money"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse(Generic[T]):
+    """A successful answer with its raw parts: status, headers (``Location``...), bytes."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    parsed: T
+    operation: str
+
+    def __repr__(self) -> str:
+        return f"ApiResponse(operation={self.operation!r}, status_code={self.status_code})"
+
+
+class SyncCaller(Protocol):
+    def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        timeout: TimeoutTypes,
+    ) -> ApiResponse[T]: ...
+
+
+class AsyncCaller(Protocol):
+    async def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        timeout: TimeoutTypes,
+    ) -> ApiResponse[T]: ...
+
+
+class SyncResource:
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SyncCaller) -> None:
+        self._client = client
+
+    def _call(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        timeout: TimeoutTypes,
+    ) -> ApiResponse[T]:
+        return self._client._request(op, kwargs, parse, timeout)
+
+
+class AsyncResource:
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncCaller) -> None:
+        self._client = client
+
+    async def _call(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        timeout: TimeoutTypes,
+    ) -> ApiResponse[T]:
+        return await self._client._request(op, kwargs, parse, timeout)
+
+
+def check_param(name: str, value: object, pattern: re.Pattern[str]) -> str:
+    """A path parameter must be a string matching the spec's pattern (no path tricks)."""
+    if not isinstance(value, str):
+        raise RequestValidationError(
+            f"{name} must be a string, got {type(value).__name__}", field=name
+        )
+    if not pattern.fullmatch(value):
+        raise RequestValidationError(
+            f"{name} does not match the pattern {pattern.pattern!r} the API requires", field=name
+        )
+    return value
+
+
+def check_str_body(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise RequestValidationError("body must be a non-empty string", field="body")
+    return value
+
+
+def coerce_body(model: type[M], body: object) -> M:
+    """Accept a model instance or a mapping of the wire names; reject anything else clearly."""
+    if isinstance(body, model):
+        return body
+    if isinstance(body, Mapping):
+        try:
+            parsed: M = model.from_dict(body)  # type: ignore[attr-defined]
+        except KeyError as exc:
+            raise RequestValidationError(
+                f"{model.__name__}: missing required field {exc.args[0]!r}", field=str(exc.args[0])
+            ) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise RequestValidationError(
+                f"{model.__name__}: a field has the wrong shape ({type(exc).__name__})",
+                field=None,
+            ) from None
+        return parsed
+    raise RequestValidationError(
+        f"body must be a {model.__name__} or a mapping, got {type(body).__name__}", field="body"
+    )
+
+
+def parse_list(item: Callable[[Any], M]) -> Callable[[Any], list[M]]:
+    def parse(data: Any) -> list[M]:
+        return [item(entry) for entry in data]
+
+    return parse

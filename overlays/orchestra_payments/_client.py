@@ -1,0 +1,259 @@
+"""Orchestra and AsyncOrchestra: configured clients with the typed facade."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import httpx
+
+from . import _constants as c
+from ._base import ApiResponse, Operation, TimeoutTypes
+from ._config import Settings, resolve_settings
+from ._exceptions import APIConnectionError, APITimeoutError, OrchestraError
+from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
+from ._response import handle_response
+from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+if TYPE_CHECKING:
+    from orchestra_api.client import AuthenticatedClient
+
+T = TypeVar("T")
+EventHooks = Mapping[str, list[Callable[..., Any]]]
+
+_USER_AGENT = "orchestra-payments-python/0.1.0"
+
+
+def classify(request: httpx.Request) -> Operation | None:
+    """The operation a request belongs to, by method and path (so low-level calls count too)."""
+    path = request.url.path
+    for op in OPERATIONS:
+        if op.method == request.method and op.pattern.match(path):
+            return op
+    return None
+
+
+def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"{op.operation_id}: timed out ({type(exc).__name__})", operation=op.operation_id
+        )
+    return APIConnectionError(
+        f"{op.operation_id}: connection failed ({type(exc).__name__})", operation=op.operation_id
+    )
+
+
+def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
+    from orchestra_api.client import AuthenticatedClient
+
+    # The key travels in the shared httpx client's headers, never in this object's fields.
+    return AuthenticatedClient(
+        base_url=settings.base_url,
+        token="",
+        timeout=timeout,
+        auth_header_name=c.API_KEY_HEADER,
+        prefix="",
+    )
+
+
+class _BaseOrchestra:
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy | None,
+    ) -> None:
+        self._settings = resolve_settings(api_key, base_url)
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry = retry or RetryPolicy()
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"User-Agent": _USER_AGENT, **(extra or {})}
+        headers[c.API_KEY_HEADER] = self._settings.api_key
+        return headers
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class Orchestra(_BaseOrchestra, Resources):
+    """The Orchestra API client (sync, thread-safe).
+
+    ``client.payment_gateway.charge(...)`` returns the parsed success or raises an
+    ``OrchestraError``; ``client.with_raw_response.<resource>.<method>`` returns an
+    ``ApiResponse`` with status, headers and bytes as well.
+
+    Args:
+        api_key: the API key; else ``ORCHESTRA_API_KEY``. Required.
+        base_url: else ``ORCHESTRA_BASE_URL``, else ``ORCHESTRA_API_URL`` (the vendor's name),
+            else ``https://api.orchestrasolutions.com``. Plain ``http://`` only to loopback.
+        timeout: seconds or an ``httpx.Timeout``; default connect 5 s, read 60 s.
+        retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
+        transport: an httpx transport to send through (wrapped by the retry transport).
+        limits, proxy, event_hooks, headers: passed to httpx.
+        sleep, clock, rng: injectable for tests (the retry waits and the budget).
+
+    Raises:
+        ConfigurationError: no key, an unusable URL, or http:// to a remote host.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = c.DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        limits: httpx.Limits = c.DEFAULT_LIMITS,
+        proxy: str | httpx.Proxy | None = None,
+        event_hooks: EventHooks | None = None,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
+        inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers=self._headers(headers),
+            timeout=self.timeout,
+            transport=RetryTransport(
+                inner, policy=self.retry, classify=classify, sleep=sleep, clock=clock, rng=rng
+            ),
+            event_hooks=dict(event_hooks) if event_hooks else None,
+        )
+        self._facade_client = self
+
+    @cached_property
+    def with_raw_response(self) -> ResourcesRaw:
+        """The same operations, returning ``ApiResponse`` (status, headers, bytes, parsed)."""
+        raw = ResourcesRaw()
+        raw._facade_client = self
+        return raw
+
+    @cached_property
+    def low_level(self) -> AuthenticatedClient:
+        """The generated client sharing this one's connection pool, key, timeouts and retries:
+        ``gateway_charge.sync_detailed(client=orchestra.low_level, body=...)``."""
+        client = _low_level(self._settings, self.timeout)
+        client.set_httpx_client(self._http)
+        return client
+
+    @property
+    def http_client(self) -> httpx.Client:
+        return self._http
+
+    def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        timeout: TimeoutTypes,
+    ) -> ApiResponse[T]:
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        try:
+            response = self._http.request(**kwargs)
+        except httpx.TransportError as exc:
+            raise _transport_error(op, exc) from exc
+        return handle_response(op, response, parse)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncOrchestra(_BaseOrchestra, AsyncResources):
+    """The Orchestra API client for asyncio, with a pooled ``httpx.AsyncClient``.
+
+    Takes the same arguments as ``Orchestra``; ``transport`` is an async transport and
+    ``sleep`` an async function.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = c.DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limits: httpx.Limits = c.DEFAULT_LIMITS,
+        proxy: str | httpx.Proxy | None = None,
+        event_hooks: EventHooks | None = None,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=self._headers(headers),
+            timeout=self.timeout,
+            transport=AsyncRetryTransport(
+                inner, policy=self.retry, classify=classify, sleep=sleep, clock=clock, rng=rng
+            ),
+            event_hooks=dict(event_hooks) if event_hooks else None,
+        )
+        self._facade_client = self
+
+    @cached_property
+    def with_raw_response(self) -> AsyncResourcesRaw:
+        """The same operations, returning ``ApiResponse`` (status, headers, bytes, parsed)."""
+        raw = AsyncResourcesRaw()
+        raw._facade_client = self
+        return raw
+
+    @cached_property
+    def low_level(self) -> AuthenticatedClient:
+        """The generated client sharing this one's pool, key, timeouts and retries:
+        ``await gateway_charge.asyncio_detailed(client=orchestra.low_level, body=...)``."""
+        client = _low_level(self._settings, self.timeout)
+        client.set_async_httpx_client(self._http)
+        return client
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        return self._http
+
+    async def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        timeout: TimeoutTypes,
+    ) -> ApiResponse[T]:
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        try:
+            response = await self._http.request(**kwargs)
+        except httpx.TransportError as exc:
+            raise _transport_error(op, exc) from exc
+        return handle_response(op, response, parse)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

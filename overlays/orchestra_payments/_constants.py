@@ -1,0 +1,20 @@
+"""Defaults in one place."""
+
+import httpx
+
+DEFAULT_BASE_URL = "https://api.orchestrasolutions.com"
+API_KEY_HEADER = "X-Api-Key"
+
+# A payment gateway can take tens of seconds to answer; connecting should not.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=10.0, pool=10.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+# The vendor: on 503 "retry with exponential backoff (1 s, 2 s, 4 s, ...)".
+DEFAULT_ATTEMPTS = 4
+DEFAULT_WAIT_INITIAL = 1.0
+DEFAULT_WAIT_MAX = 8.0
+DEFAULT_WAIT_JITTER = 0.5
+DEFAULT_RETRY_AFTER_MAX = 30.0
+DEFAULT_RETRY_BUDGET = 90.0
+
+ATTEMPTS_EXTENSION = "orchestra_attempts"

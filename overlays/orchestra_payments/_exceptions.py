@@ -1,0 +1,178 @@
+"""Exceptions raised by orchestra_payments; every one derives from OrchestraError.
+
+    OrchestraError
+    ├── ConfigurationError          the client was configured wrongly (no key, http:// remote)
+    ├── RequestValidationError      bad input, caught before anything was sent
+    ├── APIConnectionError          no answer: the connection failed or dropped
+    │   └── APITimeoutError         no answer in time
+    ├── OutcomeUnknownError         a money-moving request may have reached the gateway and no
+    │                               usable answer came back: reconcile with status, never retry
+    ├── UnexpectedResponseError     undocumented status, HTML from a proxy, truncated or
+    │                               non-JSON body, a body that fits no model
+    └── APIStatusError              Orchestra answered with a documented error status
+        ├── BadRequestError         400: a field was rejected (field_name, errors)
+        ├── AuthenticationError     401: the API key was refused
+        ├── NotFoundError           404
+        ├── GatewayRejectedError    409: the gateway declined (result, gateway codes)
+        ├── GatewayError            500: the gateway failed
+        └── GatewayUnavailableError 503: still unavailable after every retry (attempts)
+
+Messages never contain the API key, card numbers, CVVs, token payloads or credentials.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from orchestra_api.models.operation_result import OperationResult
+
+
+class OrchestraError(Exception):
+    """Base of every exception this library raises."""
+
+
+class ConfigurationError(OrchestraError):
+    """The client cannot be built as configured."""
+
+
+class RequestValidationError(OrchestraError):
+    """Input that cannot be sent; ``field`` names the offending field when known."""
+
+    def __init__(self, message: str, *, field: str | None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class APIConnectionError(OrchestraError):
+    """No answer came back: the connection could not be made or was dropped."""
+
+    def __init__(self, message: str, *, operation: str | None) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+class APITimeoutError(APIConnectionError):
+    """No answer came back in time."""
+
+
+class OutcomeUnknownError(OrchestraError):
+    """A money-moving request may have reached the gateway; its outcome is unknown.
+
+    Do not retry blindly: ask ``payment_gateway.status`` (by ``my_ref`` or the reference) first.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        my_ref: str | None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.my_ref = my_ref
+        self.status_code = status_code
+
+
+class UnexpectedResponseError(OrchestraError):
+    """An answer the API does not document; ``excerpt`` is short and redacted."""
+
+    def __init__(
+        self, message: str, *, operation: str | None, status_code: int, excerpt: str
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status_code = status_code
+        self.excerpt = excerpt
+
+
+class APIStatusError(OrchestraError):
+    """Orchestra answered with a documented error status."""
+
+    def __init__(
+        self, message: str, *, operation: str, response: httpx.Response, body: Any
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    """400: Orchestra rejected a field of the request."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        field_name: str | None,
+        errors: list[str],
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.field_name = field_name
+        self.errors = errors
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key was missing or refused."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such token or account."""
+
+
+class GatewayRejectedError(APIStatusError):
+    """409: the payment gateway declined; ``result`` is the parsed OperationResult, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        result: OperationResult | None,
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.result = result
+
+    @property
+    def gateway_result_code(self) -> str | None:
+        return _str_or_none(getattr(self.result, "gateway_result_code", None))
+
+    @property
+    def gateway_result_description(self) -> str | None:
+        return _str_or_none(getattr(self.result, "gateway_result_description", None))
+
+
+class GatewayError(APIStatusError):
+    """500: the payment gateway failed."""
+
+
+class GatewayUnavailableError(APIStatusError):
+    """503: the gateway stayed unavailable through ``attempts`` tries."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        attempts: int,
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.attempts = attempts
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None

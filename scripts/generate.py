@@ -1,0 +1,184 @@
+"""Regenerate the client: locked vendor spec + project patches -> generated/ (+ the facade).
+
+    python scripts/generate.py [--spec PATH] [--write-patched-spec PATH]
+
+SPEC (argument or environment) defaults to the locked file beside the project
+(../shared/openapi/<file>). Its sha256 must match openapi/spec.lock.json; `make update-spec`
+is how a new vendor version is taken. The output is byte-for-byte the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from facade import render_facade
+from specpatch import PatchError, apply_patches, load_patches
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / "openapi" / "spec.lock.json"
+PATCHES = ROOT / "openapi" / "patches.json"
+TEMPLATES = ROOT / "openapi" / "templates"
+CONFIG = ROOT / "generator-config.yaml"
+GENERATED = ROOT / "generated"
+PACKAGE = "orchestra_api"
+FACADE = ROOT / "overlays" / "orchestra_payments" / "_facade.py"
+
+
+class PipelineError(Exception):
+    """A step of the pipeline failed; the message says what to do."""
+
+
+def load_lock() -> dict[str, Any]:
+    lock: dict[str, Any] = json.loads(LOCK.read_text())
+    return lock
+
+
+def resolve_spec(spec: str | None) -> Path:
+    lock = load_lock()
+    path = Path(spec).expanduser() if spec else ROOT / lock["default_path"]
+    if not path.is_file():
+        raise PipelineError(
+            f"The vendor spec is not at {path}.\n"
+            f"It is not committed here (it is the vendor's document). Get {lock['file']} "
+            f"(sha256 {lock['sha256']}): the Orchestra docs' 'Download OpenAPI Spec', or "
+            f"{lock['source']['repository']} file {lock['source']['path']} at commit "
+            f"{lock['source']['commit']}; then run: make generate SPEC=/path/to/that/file"
+        )
+    return path
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verify_spec(path: Path) -> None:
+    lock = load_lock()
+    digest = sha256_of(path)
+    if digest != lock["sha256"]:
+        raise PipelineError(
+            f"{path} has sha256 {digest}, but openapi/spec.lock.json locks {lock['sha256']} "
+            f"({lock['file']}).\n"
+            f"If this is a new vendor version, take it with: make update-spec SPEC={path}\n"
+            f"Otherwise point SPEC at the locked file."
+        )
+
+
+def patched_spec(path: Path) -> dict[str, Any]:
+    try:
+        spec = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise PipelineError(f"{path} is not valid JSON: {exc}") from exc
+    try:
+        patched, _report = apply_patches(spec, load_patches(PATCHES))
+    except PatchError as exc:
+        raise PipelineError(str(exc)) from exc
+    result: dict[str, Any] = patched
+    return result
+
+
+def _tool_env() -> dict[str, str]:
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.pop("RUFF_CACHE_DIR", None)
+    env["RUFF_NO_CACHE"] = "true"
+    return env
+
+
+def run_generator(spec: dict[str, Any], work: Path) -> Path:
+    spec_file = work / "orchestra-api.patched.json"
+    spec_file.write_text(json.dumps(spec, indent=2, sort_keys=True))
+    out = work / PACKAGE
+    cmd = [
+        sys.executable,
+        "-m",
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(spec_file),
+        "--config",
+        str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
+        "--meta",
+        "none",
+        "--output-path",
+        str(out),
+    ]
+    proc = subprocess.run(cmd, cwd=work, env=_tool_env(), capture_output=True, text=True)
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0 or "Warning" in output or "Error" in output:
+        raise PipelineError(f"openapi-python-client failed or warned:\n{output}")
+    (out / "py.typed").write_text("")
+    return out
+
+
+def format_file(path: Path) -> None:
+    steps = (
+        ["check", "--isolated", "--no-cache", "--fix-only", "--select", "F401,I", "--quiet"],
+        ["format", "--isolated", "--no-cache", "--quiet"],
+    )
+    for args in steps:
+        subprocess.run(
+            [sys.executable, "-m", "ruff", *args, str(path)], check=True, env=_tool_env()
+        )
+
+
+def generate(spec_arg: str | None, patched_out: str | None = None) -> float:
+    started = time.perf_counter()
+    path = resolve_spec(spec_arg)
+    verify_spec(path)
+    spec = patched_spec(path)
+    if patched_out:
+        Path(patched_out).write_text(json.dumps(spec, indent=2, sort_keys=True))
+    with tempfile.TemporaryDirectory(prefix="orchestra-gen-") as tmp:
+        work = Path(tmp)
+        out = run_generator(spec, work)
+        facade = work / "_facade.py"
+        try:
+            facade.write_text(render_facade(spec, ROOT / "openapi" / "operations.yaml", CONFIG))
+        except ValueError as exc:
+            raise PipelineError(str(exc)) from exc
+        format_file(facade)
+        GENERATED.mkdir(exist_ok=True)
+        target = GENERATED / PACKAGE
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(out, target)
+        shutil.copyfile(facade, FACADE)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spec", default=os.environ.get("SPEC") or None)
+    parser.add_argument(
+        "--write-patched-spec", default=None, help="also write the patched spec (JSON) to this path"
+    )
+    args = parser.parse_args()
+    try:
+        seconds = generate(args.spec, args.write_patched_spec)
+    except PipelineError as exc:
+        print(f"generate: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"generated {GENERATED.relative_to(ROOT)}/{PACKAGE} and "
+        f"{FACADE.relative_to(ROOT)} in {seconds:.2f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
