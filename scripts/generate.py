@@ -136,10 +136,18 @@ def format_file(path: Path) -> None:
         )
 
 
-def generate(spec_arg: str | None, patched_out: str | None = None) -> float:
+def generate(
+    spec_arg: str | None,
+    *,
+    out_root: Path = ROOT,
+    check_lock: bool = True,
+    patched_out: str | None = None,
+) -> float:
+    """Regenerate into ``out_root`` (generated/ and the facade); return the seconds taken."""
     started = time.perf_counter()
     path = resolve_spec(spec_arg)
-    verify_spec(path)
+    if check_lock:
+        verify_spec(path)
     spec = patched_spec(path)
     if patched_out:
         Path(patched_out).write_text(json.dumps(spec, indent=2, sort_keys=True))
@@ -152,12 +160,14 @@ def generate(spec_arg: str | None, patched_out: str | None = None) -> float:
         except ValueError as exc:
             raise PipelineError(str(exc)) from exc
         format_file(facade)
-        GENERATED.mkdir(exist_ok=True)
-        target = GENERATED / PACKAGE
+        target = out_root / GENERATED.relative_to(ROOT) / PACKAGE
+        target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(out, target)
-        shutil.copyfile(facade, FACADE)
+        facade_target = out_root / FACADE.relative_to(ROOT)
+        facade_target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(facade, facade_target)
     return time.perf_counter() - started
 
 
@@ -167,16 +177,26 @@ def main() -> int:
     parser.add_argument(
         "--write-patched-spec", default=None, help="also write the patched spec (JSON) to this path"
     )
+    parser.add_argument(
+        "--output-root", default=None, help="write generated/ and the facade under this folder"
+    )
+    parser.add_argument(
+        "--unlocked",
+        action="store_true",
+        help="accept a spec whose sha256 differs from the lock (a candidate new version)",
+    )
     args = parser.parse_args()
     try:
-        seconds = generate(args.spec, args.write_patched_spec)
+        seconds = generate(
+            args.spec,
+            out_root=Path(args.output_root) if args.output_root else ROOT,
+            check_lock=not args.unlocked,
+            patched_out=args.write_patched_spec,
+        )
     except PipelineError as exc:
         print(f"generate: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"generated {GENERATED.relative_to(ROOT)}/{PACKAGE} and "
-        f"{FACADE.relative_to(ROOT)} in {seconds:.2f} s"
-    )
+    print(f"generated {GENERATED.name}/{PACKAGE} and {FACADE.name} in {seconds:.2f} s")
     return 0
 
 

@@ -1,0 +1,57 @@
+# Every target installs what it needs into .venv on first use (python3 >= 3.11 and make suffice).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SPEC ?=
+PORT ?= 8765
+GENERATED_PATHS := generated/ overlays/orchestra_payments/_facade.py
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,sandbox]'
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## create .venv with the pinned tools and the package (editable)
+
+.PHONY: generate
+generate: $(STAMP) ## regenerate generated/ and the facade from the locked spec + patches (SPEC=path)
+	$(BIN)/python scripts/generate.py $(if $(SPEC),--spec "$(SPEC)")
+
+.PHONY: check-generated
+check-generated: generate ## regenerate, then fail with the diff if the committed output is stale
+	@if [ -n "$$(git status --porcelain -- $(GENERATED_PATHS))" ]; then \
+		git --no-pager diff --stat -- $(GENERATED_PATHS); \
+		git status --porcelain -- $(GENERATED_PATHS); \
+		git --no-pager diff -- $(GENERATED_PATHS) | head -200; \
+		echo "generated code is stale: run 'make generate' and commit the result" >&2; \
+		exit 1; \
+	fi
+	@echo "generated code is up to date"
+
+.PHONY: lint
+lint: $(STAMP) ## ruff (lint + format check) on the hand-written code
+	$(BIN)/ruff check overlays sandbox scripts tests
+	$(BIN)/ruff format --check overlays sandbox scripts tests
+
+.PHONY: typecheck
+typecheck: $(STAMP) ## mypy --strict on generated/, overlays/ and sandbox/
+	$(BIN)/mypy --strict generated/orchestra_api overlays/orchestra_payments sandbox/orchestra_sandbox
+
+.PHONY: test
+test: $(STAMP) ## the test suite (offline: network blocked but for loopback)
+	$(BIN)/python -m pytest -q
+
+.PHONY: clean
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
