@@ -22,6 +22,10 @@ _SECRET_FIELDS = "|".join(_SECRET_FIELD_NAMES)
 # "field": "value" and "field": [ ... ] in JSON-ish text.
 _FIELD_STRING = re.compile(rf'("(?:{_SECRET_FIELDS})"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
 _FIELD_LIST = re.compile(rf'("(?:{_SECRET_FIELDS})"\s*:\s*)\[[^\]]*\]', re.IGNORECASE)
+# key=value forms of security codes outside JSON (query strings, HTML, logs).
+_CVV_PAIR = re.compile(
+    r"((?:cvv2?|cvc2?|security_?code)[\"']?\s*[:=]?\s*[\"']?)\d{3,4}(?!\d)", re.I
+)
 # Card-number-like runs of digits, optionally split by spaces or dashes.
 _PAN = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
 EXCERPT_LIMIT = 200
@@ -39,11 +43,12 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
             text = text.replace(secret, "<redacted>")
     text = _FIELD_STRING.sub(r'\1"<redacted>"', text)
     text = _FIELD_LIST.sub(r'\1"<redacted>"', text)
+    text = _CVV_PAIR.sub(r"\1<redacted>", text)
     return _PAN.sub(_mask_pan, text)
 
 
-def excerpt(content: bytes, limit: int = EXCERPT_LIMIT) -> str:
+def excerpt(content: bytes, secrets: Iterable[str] = (), limit: int = EXCERPT_LIMIT) -> str:
     """A short, redacted, single-line excerpt of a response body."""
     text = content[: limit * 4].decode("utf-8", errors="replace")
-    text = " ".join(redact_text(text).split())
+    text = " ".join(redact_text(text, secrets).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._base import ApiResponse, Operation
-from ._constants import ATTEMPTS_EXTENSION
+from ._constants import API_KEY_HEADER, ATTEMPTS_EXTENSION
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -45,6 +45,11 @@ def _attempts(response: httpx.Response) -> int:
     return value if isinstance(value, int) else 1
 
 
+def _excerpt(response: httpx.Response) -> str:
+    key = response.request.headers.get(API_KEY_HEADER, "")
+    return excerpt(response.content, secrets=(key,))
+
+
 def _unusable(op: Operation, response: httpx.Response, why: str) -> OrchestraError:
     """A 2xx (or undocumented) answer that cannot be trusted as a result."""
     status = response.status_code
@@ -58,10 +63,10 @@ def _unusable(op: Operation, response: httpx.Response, why: str) -> OrchestraErr
             status_code=status,
         )
     return UnexpectedResponseError(
-        f"{op.operation_id}: HTTP {status}, {why}: {excerpt(response.content)!r}",
+        f"{op.operation_id}: HTTP {status}, {why}: {_excerpt(response)!r}",
         operation=op.operation_id,
         status_code=status,
-        excerpt=excerpt(response.content),
+        excerpt=_excerpt(response),
     )
 
 
