@@ -13,10 +13,10 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
-from ._exceptions import APIConnectionError, APITimeoutError, OrchestraError
+from ._exceptions import OrchestraError
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._response import handle_response
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 
 if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
@@ -37,13 +37,12 @@ def classify(request: httpx.Request) -> Operation | None:
 
 
 def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
-            f"{op.operation_id}: timed out ({type(exc).__name__})", operation=op.operation_id
-        )
-    return APIConnectionError(
-        f"{op.operation_id}: connection failed ({type(exc).__name__})", operation=op.operation_id
-    )
+    """Also for failures after the transport returned (a body cut off mid-read)."""
+    try:
+        request: httpx.Request | None = exc.request
+    except RuntimeError:
+        request = None
+    return error_for(op, request, exc)
 
 
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:

@@ -136,12 +136,17 @@ def my_ref_of(request: httpx.Request) -> str | None:
 
 
 def error_for(
-    op: Operation | None, request: httpx.Request, exc: httpx.TransportError
+    op: Operation | None, request: httpx.Request | None, exc: httpx.TransportError
 ) -> OrchestraError:
     """The exception for a try that got no answer and will not be retried."""
-    name = op.operation_id if op else f"{request.method} {request.url.path}"
+    if op is not None:
+        name = op.operation_id
+    elif request is not None:
+        name = f"{request.method} {request.url.path}"
+    else:
+        name = "request"
     if op is not None and op.moves_money and outcome_of_error(exc) is Outcome.MAYBE_SENT:
-        ref = my_ref_of(request)
+        ref = my_ref_of(request) if request is not None else None
         hint = (
             f"ask payment_gateway.status(my_ref={ref!r})"
             if ref

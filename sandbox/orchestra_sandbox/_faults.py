@@ -1,0 +1,94 @@
+"""Fault injection: deterministic, consumed in order, scoped by whoever resets the sandbox."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+FaultKind = Literal[
+    "status_503",  # answer 503 (optionally with Retry-After) instead of doing anything
+    "latency",  # wait `seconds`, then behave normally
+    "html_502",  # answer a proxy's HTML 502 instead of doing anything
+    "empty_body",  # do the operation, then answer its status with an empty body
+    "truncated_body",  # do the operation, then answer half of its JSON body
+    "unknown_enum",  # do the operation, then put values the spec does not list in the body
+    "accepted",  # do the operation, but answer operationResultCode "Accepted"
+    "drop_after_commit",  # do the operation (the money moves), then close the connection
+]
+FAULT_KINDS: tuple[str, ...] = FaultKind.__args__  # type: ignore[attr-defined]
+BEFORE = frozenset({"status_503", "latency", "html_502"})
+
+
+class FaultError(ValueError):
+    """A fault description that cannot be used."""
+
+
+@dataclass
+class Fault:
+    """``kind`` for the next ``times`` calls of ``operation`` (an operationId; None: any)."""
+
+    kind: str
+    operation: str | None = None
+    times: int = 1
+    retry_after: str | None = None
+    seconds: float = 0.0
+    fields: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise FaultError(f"unknown fault kind {self.kind!r}; one of {', '.join(FAULT_KINDS)}")
+        if not isinstance(self.times, int) or self.times < 1:
+            raise FaultError("times must be a positive integer")
+        if not 0 <= float(self.seconds) <= 120:
+            raise FaultError("seconds must be between 0 and 120")
+
+    @classmethod
+    def from_json(cls, data: Any) -> Fault:
+        if not isinstance(data, dict):
+            raise FaultError("a fault is a JSON object")
+        allowed = {"kind", "operation", "times", "retry_after", "seconds", "fields"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise FaultError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+        try:
+            return cls(**data)
+        except TypeError as exc:
+            raise FaultError(str(exc)) from None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Faults:
+    """The queue of pending faults."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[Fault] = []
+
+    def add(self, fault: Fault) -> None:
+        with self._lock:
+            self._pending.append(fault)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending.clear()
+
+    def pending(self) -> list[Fault]:
+        with self._lock:
+            return [Fault(**f.to_json()) for f in self._pending]
+
+    def take(self, operation: str, *, before: bool) -> Fault | None:
+        """Consume one use of the first pending fault for this operation and phase."""
+        with self._lock:
+            for fault in self._pending:
+                if (fault.kind in BEFORE) != before:
+                    continue
+                if fault.operation not in (None, operation):
+                    continue
+                fault.times -= 1
+                if fault.times == 0:
+                    self._pending.remove(fault)
+                return Fault(**{**fault.to_json(), "times": 1})
+        return None

@@ -1,0 +1,92 @@
+"""Serving the sandbox with uvicorn on loopback: in the foreground, or in a thread for tests."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Self
+
+import uvicorn
+
+from ._app import SandboxApp, create_app
+from ._data import DEFAULT_API_KEY
+
+
+class _QuietDrops(logging.Filter):
+    """The deliberate connection drops are not errors worth a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "drop-after-commit" not in record.getMessage()
+
+
+def _config(app: SandboxApp, host: str, port: int, log_level: str) -> uvicorn.Config:
+    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    return uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False
+    )
+
+
+class SandboxServer:
+    """The sandbox served on a free loopback port in a background thread.
+
+    with SandboxServer() as server:
+        client = Orchestra(api_key=server.api_key, base_url=server.base_url)
+    """
+
+    def __init__(
+        self,
+        app: SandboxApp | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+    ) -> None:
+        self.app = app or create_app()
+        self.host = host
+        self._server = uvicorn.Server(_config(self.app, host, port, log_level))
+        self._thread: threading.Thread | None = None
+        self.port = port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_key(self) -> str:
+        return next(iter(sorted(self.app.api_keys)), DEFAULT_API_KEY)
+
+    def start(self, timeout: float = 10.0) -> Self:
+        self._thread = threading.Thread(
+            target=self._server.run, name="orchestra-sandbox", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the Orchestra sandbox did not start")
+            time.sleep(0.01)
+        sockets: Any = self._server.servers[0].sockets
+        self.port = int(sockets[0].getsockname()[1])
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(*, host: str = "127.0.0.1", port: int = 8765, api_key: str = DEFAULT_API_KEY) -> None:
+    """Serve in the foreground until interrupted."""
+    app = create_app(api_keys=[api_key])
+    print(f"Orchestra sandbox on http://{host}:{port}", flush=True)
+    print(f"  accepts X-Api-Key: {api_key}", flush=True)
+    print(f"  try: ORCHESTRA_BASE_URL=http://{host}:{port} ORCHESTRA_API_KEY={api_key}", flush=True)
+    uvicorn.Server(_config(app, host, port, "info")).run()
