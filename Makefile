@@ -41,16 +41,24 @@ check-generated: generate ## regenerate, then fail with the diff if the committe
 
 .PHONY: lint
 lint: $(STAMP) ## ruff (lint + format check) on the hand-written code
-	$(BIN)/ruff check overlays sandbox scripts tests
-	$(BIN)/ruff format --check overlays sandbox scripts tests
+	$(BIN)/ruff check overlays sandbox scripts tests examples
+	$(BIN)/ruff format --check overlays sandbox scripts tests examples
 
 .PHONY: typecheck
 typecheck: $(STAMP) ## mypy --strict on generated/, overlays/ and sandbox/
-	$(BIN)/mypy --strict generated/orchestra_api overlays/orchestra_payments sandbox/orchestra_sandbox
+	$(BIN)/mypy --strict generated/orchestra_api overlays/orchestra_payments sandbox/orchestra_sandbox examples
 
 .PHONY: test
 test: $(STAMP) ## the test suite (offline: network blocked but for loopback)
 	$(BIN)/python -m pytest -q
+
+.PHONY: sandbox
+sandbox: $(STAMP) ## run the local Orchestra sandbox in the foreground (PORT=8765)
+	$(BIN)/python -m orchestra_sandbox --port $(PORT)
+
+.PHONY: demo
+demo: $(STAMP) ## end-to-end tour on a fresh sandbox (or the real API with ORCHESTRA_API_KEY)
+	$(BIN)/python examples/demo.py
 
 .PHONY: clean
 clean: ## remove the virtualenv and caches

@@ -213,6 +213,9 @@ class SandboxApp:
                 401,
                 {"fieldName": "X-Api-Key", "errors": ["A valid API key is required in X-Api-Key."]},
             )
+        # Read the whole request first, as a server does before it forwards to a gateway: a
+        # client that gives up during a slow gateway call must not stop the operation.
+        raw = await request.body() if wants_body else b""
         before = self.faults.take(op_id, before=True)
         if before is not None:
             if before.kind == "latency":
@@ -224,7 +227,6 @@ class SandboxApp:
                 return HTMLResponse(HTML_502, status_code=502)
         body: Any = None
         if wants_body:
-            raw = await request.body()
             try:
                 body = json.loads(raw) if raw else None
             except ValueError:

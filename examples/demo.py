@@ -1,0 +1,134 @@
+"""End-to-end tour of the client: against the bundled sandbox, or the real API when
+ORCHESTRA_API_KEY is set (optionally ORCHESTRA_BASE_URL). Run it with `make demo`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from orchestra_payments import GatewayRejectedError, Orchestra, RetryPolicy
+
+CARD = {
+    "cardHolderName": "Ada Lovelace",
+    "cardNumber": "4242424242424242",
+    "expirationMonth": 12,
+    "expirationYear": 2030,
+    "cvv": "123",
+}
+RUN = os.environ.get("DEMO_RUN_ID", "1")
+
+
+def line(step: str, detail: str) -> None:
+    print(f"  {step:<34} {detail}")
+
+
+@contextmanager
+def target() -> Iterator[tuple[Orchestra, Callable[[str, int], None] | None, str]]:
+    """The real API when a key is configured, else a sandbox on a free loopback port."""
+    if os.environ.get("ORCHESTRA_API_KEY"):
+        with Orchestra() as client:
+            yield client, None, client.base_url
+        return
+    from orchestra_sandbox import SandboxServer
+
+    with SandboxServer() as server:
+
+        def burst(operation: str, times: int) -> None:
+            server.app.inject("status_503", operation, times=times, retry_after="0.2")
+
+        policy = RetryPolicy(wait_initial=0.2, wait_max=1.0, wait_jitter=0.1)
+        with Orchestra(api_key=server.api_key, base_url=server.base_url, retry=policy) as client:
+            yield client, burst, f"{server.base_url} (bundled sandbox)"
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, format="  [log] %(message)s", stream=sys.stdout)
+    with target() as (client, burst, where):
+        print(f"Orchestra demo against {where}\n")
+        who = client.utils.validate_api_key()
+        line("validate API key", f"status={who.status} sandbox={who.is_sandbox}")
+        gateways = client.payment_gateway.list_gateways()
+        line("list gateways", ", ".join(str(g.name) for g in gateways))
+
+        client.gateway_accounts.set("demoNullSuccess", {"paymentGatewayName": "NULLSuccess"})
+        client.gateway_accounts.set("demoNullFailure", {"paymentGatewayName": "NULLFailure"})
+        names = [a.name for a in client.gateway_accounts.list()]
+        line("store gateway accounts", ", ".join(str(n) for n in names))
+
+        stored = client.with_raw_response.string_tokens.create({"payload": CARD["cardNumber"]})
+        token = stored.parsed.token
+        line("vault the card as a string token", f"201, Location {stored.headers['Location']}")
+
+        def pay(
+            account: str, my_ref: str, card: dict[str, Any], amount: float = 42.0
+        ) -> dict[str, Any]:
+            return {
+                "amount": amount,
+                "currency": "USD",
+                "myRef": my_ref,
+                "paymentGatewayAccountName": account,
+                "card": card,
+            }
+
+        charged = client.payment_gateway.charge(
+            pay("demoNullSuccess", f"demo-charge-{RUN}", {**CARD, "cardNumber": f"@{token}"})
+        )
+        line(
+            "charge with @token and myRef",
+            f"{charged.operation_result_code} ref={charged.gateway_reference}",
+        )
+
+        try:
+            client.payment_gateway.charge(pay("demoNullFailure", f"demo-decline-{RUN}", CARD))
+        except GatewayRejectedError as exc:
+            line(
+                "declined charge",
+                f"{type(exc).__name__}: gateway code "
+                f"{exc.gateway_result_code} ({exc.gateway_result_description})",
+            )
+
+        if burst is not None:
+            burst("GatewayCharge", 2)
+            ok = client.payment_gateway.charge(pay("demoNullSuccess", f"demo-burst-{RUN}", CARD))
+            line("503, 503, then success", f"{ok.operation_result_code} after backoff")
+        else:
+            line("503 burst", "skipped: faults are injected only into the sandbox")
+
+        auth = client.payment_gateway.authorize(pay("demoNullSuccess", f"demo-auth-{RUN}", CARD))
+        ref = str(auth.gateway_reference)
+        follow = {**pay("demoNullSuccess", f"demo-auth-{RUN}", CARD), "refTransId": ref}
+        cap = client.payment_gateway.capture(follow)
+        refund = client.payment_gateway.refund({**follow, "amount": 10.0})
+        line(
+            "authorize -> capture -> refund",
+            f"{auth.operation_result_code} -> {cap.operation_result_code} -> "
+            f"{refund.operation_result_code} (refunded {refund.amount})",
+        )
+
+        voided = client.payment_gateway.void(
+            {
+                **pay("demoNullSuccess", f"demo-charge-{RUN}", CARD),
+                "refTransId": str(charged.gateway_reference),
+            }
+        )
+        line("void the first charge", str(voided.operation_result_code))
+
+        status = client.payment_gateway.status({"myRef": f"demo-charge-{RUN}"})
+        line(
+            "status by myRef",
+            f"{status.operation_type} {status.operation_result_code} "
+            f"amount={status.amount} {status.currency}",
+        )
+
+        client.string_tokens.delete(str(token))
+        line("delete the string token", "done")
+    print("\nDemo finished.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
