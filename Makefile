@@ -41,8 +41,8 @@ check-generated: generate ## regenerate, then fail with the diff if the committe
 
 .PHONY: lint
 lint: $(STAMP) ## ruff (lint + format check) on the hand-written code
-	$(BIN)/ruff check overlays sandbox scripts tests examples
-	$(BIN)/ruff format --check overlays sandbox scripts tests examples
+	$(BIN)/ruff check overlays sandbox scripts tests examples benchmarks
+	$(BIN)/ruff format --check overlays sandbox scripts tests examples benchmarks
 
 .PHONY: typecheck
 typecheck: $(STAMP) ## mypy --strict on generated/, overlays/ and sandbox/
@@ -59,6 +59,14 @@ sandbox: $(STAMP) ## run the local Orchestra sandbox in the foreground (PORT=876
 .PHONY: demo
 demo: $(STAMP) ## end-to-end tour on a fresh sandbox (or the real API with ORCHESTRA_API_KEY)
 	$(BIN)/python examples/demo.py
+
+.PHONY: conformance
+conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sandbox (EXAMPLES=30)
+	$(BIN)/python scripts/conformance.py --max-examples $(or $(EXAMPLES),30)
+
+.PHONY: bench
+bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, import cost
+	$(BIN)/python benchmarks/bench.py
 
 .PHONY: clean
 clean: ## remove the virtualenv and caches

@@ -185,7 +185,24 @@ def main() -> int:
         action="store_true",
         help="accept a spec whose sha256 differs from the lock (a candidate new version)",
     )
+    parser.add_argument(
+        "--patched-spec-only",
+        action="store_true",
+        help="write the patched spec (--write-patched-spec) and generate nothing",
+    )
     args = parser.parse_args()
+    if args.patched_spec_only:
+        if not args.write_patched_spec:
+            parser.error("--patched-spec-only needs --write-patched-spec PATH")
+        try:
+            path = resolve_spec(args.spec)
+            verify_spec(path)
+            spec = patched_spec(path)
+        except PipelineError as exc:
+            print(f"generate: {exc}", file=sys.stderr)
+            return 1
+        Path(args.write_patched_spec).write_text(json.dumps(spec, indent=2, sort_keys=True))
+        return 0
     try:
         seconds = generate(
             args.spec,

@@ -27,12 +27,19 @@ EventHooks = Mapping[str, list[Callable[..., Any]]]
 _USER_AGENT = "orchestra-payments-python/0.1.0"
 
 
+_STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
+_TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
+
+
 def classify(request: httpx.Request) -> Operation | None:
     """The operation a request belongs to, by method and path (so low-level calls count too)."""
     path = request.url.path
-    for op in OPERATIONS:
-        if op.method == request.method and op.pattern.match(path):
-            return op
+    op = _STATIC.get((request.method, path))
+    if op is not None:
+        return op
+    for candidate in _TEMPLATED:
+        if candidate.method == request.method and candidate.pattern.match(path):
+            return candidate
     return None
 
 

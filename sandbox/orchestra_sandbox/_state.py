@@ -643,16 +643,20 @@ class Engine:
             return 200, {"results": f"{payload}.{self._sign(payload)}"}
 
     def _sign(self, payload: str) -> str:
-        return hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(
+            self._secret, payload.encode("utf-8", "replace"), hashlib.sha256
+        ).hexdigest()
 
     def validate_results(self, body: Any) -> Answer:
         if not isinstance(body, str) or "." not in body:
             raise Invalid("results", "A results token is required.")
         payload, _, signature = body.rpartition(".")
-        if not hmac.compare_digest(self._sign(payload), signature):
+        if not hmac.compare_digest(self._sign(payload).encode(), signature.encode()):
             raise Invalid("results", "The results token is not valid.")
         try:
             data = json.loads(base64.urlsafe_b64decode(payload.encode()))
         except ValueError:
             raise Invalid("results", "The results token is not valid.") from None
+        if not isinstance(data, dict):
+            raise Invalid("results", "The results token is not valid.")
         return 200, data
