@@ -12,6 +12,7 @@ from overlay_helpers import (
     CHARGE_BODY,
     REFUND_BODY,
     SUCCESS,
+    Script,
     make_async_client,
     make_client,
     status,
@@ -296,4 +297,18 @@ def test_low_level_read_timeout_on_charge_is_outcome_unknown_too() -> None:
         gateway_charge.sync_detailed(
             client=client.low_level, body=ChargeRequest.from_dict(CHARGE_BODY)
         )
+    assert len(script.requests) == 1
+
+
+def test_operations_are_recognised_behind_a_base_path() -> None:
+    script = Script([httpx.ReadTimeout("slow")])
+    client = Orchestra(
+        api_key="k",
+        base_url="https://proxy.example.test/orchestra/",
+        transport=httpx.MockTransport(script),
+        sleep=lambda s: None,
+    )
+    with pytest.raises(OutcomeUnknownError):
+        client.payment_gateway.charge(CHARGE_BODY)
+    assert script.requests[0].url.path == "/orchestra/PaymentGateway/charge"
     assert len(script.requests) == 1

@@ -31,9 +31,13 @@ _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
 _TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
 
 
-def classify(request: httpx.Request) -> Operation | None:
-    """The operation a request belongs to, by method and path (so low-level calls count too)."""
+def classify(request: httpx.Request, prefix: str = "") -> Operation | None:
+    """The operation a request belongs to, by method and path (so low-level calls count too).
+
+    ``prefix`` is the base URL's path (a gateway or proxy in front of Orchestra)."""
     path = request.url.path
+    if prefix and path.startswith(prefix):
+        path = path[len(prefix) :]
     op = _STATIC.get((request.method, path))
     if op is not None:
         return op
@@ -77,10 +81,14 @@ class _BaseOrchestra:
         self._settings = resolve_settings(api_key, base_url)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
+        self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
 
     @property
     def base_url(self) -> str:
         return self._settings.base_url
+
+    def _classify(self, request: httpx.Request) -> Operation | None:
+        return classify(request, self._prefix)
 
     def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = {"User-Agent": _USER_AGENT, **(extra or {})}
@@ -135,7 +143,7 @@ class Orchestra(_BaseOrchestra, Resources):
             headers=self._headers(headers),
             timeout=self.timeout,
             transport=RetryTransport(
-                inner, policy=self.retry, classify=classify, sleep=sleep, clock=clock, rng=rng
+                inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
             ),
             event_hooks=dict(event_hooks) if event_hooks else None,
         )
@@ -215,7 +223,7 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
             headers=self._headers(headers),
             timeout=self.timeout,
             transport=AsyncRetryTransport(
-                inner, policy=self.retry, classify=classify, sleep=sleep, clock=clock, rng=rng
+                inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
             ),
             event_hooks=dict(event_hooks) if event_hooks else None,
         )
