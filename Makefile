@@ -68,6 +68,11 @@ conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sand
 bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, import cost
 	$(BIN)/python benchmarks/bench.py
 
+.PHONY: record
+record: $(STAMP) ## re-record every cassette: a fresh sandbox, or the real API with ORCHESTRA_API_KEY
+	$(BIN)/python -m pytest -q tests/test_cassettes.py --record-mode=rewrite
+	$(BIN)/python -m pytest -q tests/test_cassette_hygiene.py
+
 .PHONY: clean
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -31,3 +31,26 @@ def vendor_spec_path() -> Path:
 def vendor_spec(vendor_spec_path: Path) -> dict[str, Any]:
     spec: dict[str, Any] = json.loads(vendor_spec_path.read_text())
     return spec
+
+
+def pytest_recording_configure(config: Any, vcr: Any) -> None:
+    from cassette_support import ReadableSerializer, json_body_matcher
+
+    vcr.register_serializer("yaml", ReadableSerializer)
+    vcr.register_matcher("json_body", json_body_matcher)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many cassette tests ran (they replay recorded traffic offline)."""
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in counts:
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") in ("call", "setup") and "test_cassettes.py" in (
+                getattr(report, "nodeid", "")
+            ):
+                counts[outcome] += 1
+    if any(counts.values()):
+        terminalreporter.write_line(
+            f"cassette tests: {counts['passed']} passed, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped (replayed from tests/cassettes, network blocked)"
+        )

@@ -319,6 +319,12 @@ def test_latency(api: httpx.Client, orchestra_sandbox: SandboxServer) -> None:
     orchestra_sandbox.app.inject("latency", "GatewayCharge", seconds=0.3)
     with pytest.raises(httpx.ReadTimeout):
         api.post("/PaymentGateway/charge", json=charge_body(), timeout=httpx.Timeout(5, read=0.05))
+    # The slow gateway still charges after the client gave up; wait for it so that the late
+    # charge lands in this test's ledger, not the next test's.
+    deadline = time.monotonic() + 5
+    while not orchestra_sandbox.app.ledger() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [e["operation"] for e in orchestra_sandbox.app.ledger()] == ["Charge"]
     started = time.monotonic()
     assert charge(api).status_code == 202
     assert time.monotonic() - started < 0.3  # the fault was used once

@@ -626,9 +626,7 @@ class Engine:
                 )
             self._record("Charge", tx_id, None, amount, currency, result, "SandboxCards")
             session["completed"] = True
-            data = {
-                "upgChargeResults": result if ok else None,
-                "directChargeResults": None,
+            data: dict[str, Any] = {
                 "tokenAndMaskedCardModel": {
                     "bankCard": {
                         "number": "*" * (len(number) - 4) + number[-4:],
@@ -639,6 +637,8 @@ class Engine:
                 },
                 "failedUpgChargeResults": [] if ok else [result],
             }
+            if ok:
+                data["upgChargeResults"] = result
             payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
             return 200, {"results": f"{payload}.{self._sign(payload)}"}
 
