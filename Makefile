@@ -73,6 +73,14 @@ record: $(STAMP) ## re-record every cassette: a fresh sandbox, or the real API w
 	$(BIN)/python -m pytest -q tests/test_cassettes.py --record-mode=rewrite
 	$(BIN)/python -m pytest -q tests/test_cassette_hygiene.py
 
+.PHONY: update-spec
+update-spec: $(STAMP) ## take a new vendor spec: validate, patch, regenerate, report, test (SPEC=path)
+	$(BIN)/python scripts/update_spec.py --spec "$(SPEC)" $(if $(COMMIT),--source-commit $(COMMIT)) $(if $(NO_TESTS),--no-tests)
+
+.PHONY: spec-diff
+spec-diff: $(STAMP) ## the change report between two spec files (OLD=path NEW=path)
+	$(BIN)/python scripts/specdiff.py "$(OLD)" "$(NEW)"
+
 .PHONY: clean
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,430 @@
+"""What changed between two versions of the spec, for the services that use the client.
+
+    python scripts/specdiff.py OLD NEW [--patched] [--output report.md]
+
+A small differ of our own: no maintained OpenAPI diff installs from the registries this project
+uses (oasdiff is a Go binary; the Python packages found are unmaintained or unproven), and the
+questions asked here are narrow: operations, parameters, bodies, response codes and schema
+properties, each change classified *breaking* or *non-breaking* for client users. Description
+changes are counted, not listed.
+
+Classification, from the client's side: a request schema that demands more (a new required
+field, a tighter pattern) or a response that promises less (a removed field, a field that may
+now be null) breaks callers; the reverse does not. An enum value added to a response is not
+breaking here: the generated enums keep unknown values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+DESCRIPTIVE = {"description", "summary", "title", "example", "examples", "externalDocs"}
+CONSTRAINTS = (
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "format",
+    "multipleOf",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    group: str  # "Operations" | "Schemas" | "Document"
+    subject: str  # "POST /PaymentGateway/charge (GatewayCharge)" | "Payments.OperationResult"
+    breaking: bool
+    text: str
+
+
+@dataclass
+class Report:
+    changes: list[Change] = field(default_factory=list)
+    descriptions: int = 0
+    description_places: list[str] = field(default_factory=list)
+
+    def add(self, group: str, subject: str, breaking: bool, text: str) -> None:
+        self.changes.append(Change(group, subject, breaking, text))
+
+    @property
+    def breaking(self) -> list[Change]:
+        return [c for c in self.changes if c.breaking]
+
+    def to_markdown(self, old_name: str, new_name: str) -> str:
+        lines = [f"# Spec change report: `{old_name}` → `{new_name}`", ""]
+        if not self.changes:
+            lines.append(
+                f"**No structural change.** {self.descriptions} description"
+                f"{'s' if self.descriptions != 1 else ''} changed."
+            )
+        else:
+            lines.append(
+                f"**{len(self.breaking)} breaking, "
+                f"{len(self.changes) - len(self.breaking)} non-breaking "
+                f"change{'s' if len(self.changes) != 1 else ''}**; "
+                f"{self.descriptions} description"
+                f"{'s' if self.descriptions != 1 else ''} changed."
+            )
+        grouped: dict[str, dict[str, list[Change]]] = defaultdict(lambda: defaultdict(list))
+        for change in self.changes:
+            grouped[change.group][change.subject].append(change)
+        for group in ("Operations", "Schemas", "Document"):
+            if group not in grouped:
+                continue
+            lines += ["", f"## {group}"]
+            for subject in sorted(grouped[group]):
+                lines += ["", f"### {subject}", ""]
+                for c in sorted(grouped[group][subject], key=lambda c: (not c.breaking, c.text)):
+                    lines.append(f"- {'**breaking**' if c.breaking else 'non-breaking'}: {c.text}")
+        return "\n".join(lines) + "\n"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), path): op
+        for path, item in spec.get("paths", {}).items()
+        for method, op in item.items()
+        if method in METHODS
+    }
+
+
+def _label(key: tuple[str, str], op: dict[str, Any]) -> str:
+    return f"{key[0]} {key[1]} ({op.get('operationId', '?')})"
+
+
+def _ref_name(schema: dict[str, Any] | None) -> str | None:
+    if isinstance(schema, dict) and "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    return None
+
+
+def _shape(schema: dict[str, Any] | None) -> str:
+    """A short, comparable name for a schema: its $ref, or its type (of items)."""
+    if schema is None:
+        return "no body"
+    ref = _ref_name(schema)
+    if ref:
+        return ref
+    if schema.get("type") == "array":
+        return f"array of {_shape(schema.get('items'))}"
+    return str(schema.get("type", "any"))
+
+
+def _body_schema(holder: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not holder:
+        return None
+    content = holder.get("content") or {}
+    media = content.get("application/json") or next(iter(content.values()), None)
+    return media.get("schema") if isinstance(media, dict) else None
+
+
+def _refs(value: Any, found: set[str]) -> None:
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str):
+            found.add(ref.rsplit("/", 1)[-1])
+        for item in value.values():
+            _refs(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _refs(item, found)
+
+
+def schema_usage(spec: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Schema names reachable from request bodies / parameters, and from responses."""
+    schemas = spec.get("components", {}).get("schemas", {})
+
+    def closure(roots: set[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = list(roots)
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in schemas:
+                continue
+            seen.add(name)
+            more: set[str] = set()
+            _refs(schemas[name], more)
+            todo.extend(more - seen)
+        return seen
+
+    request_roots: set[str] = set()
+    response_roots: set[str] = set()
+    for op in _operations(spec).values():
+        _refs(op.get("requestBody"), request_roots)
+        _refs(op.get("parameters"), request_roots)
+        _refs(op.get("responses"), response_roots)
+    return closure(request_roots), closure(response_roots)
+
+
+def _count_descriptions(old: Any, new: Any, report: Report, where: str) -> None:
+    """Count descriptive text that differs; structure is compared elsewhere."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in old.keys() & new.keys():
+            if key in DESCRIPTIVE and old[key] != new[key]:
+                report.descriptions += 1
+                report.description_places.append(f"{where}/{key}")
+            elif key not in DESCRIPTIVE:
+                _count_descriptions(old[key], new[key], report, f"{where}/{key}")
+        for key in (old.keys() ^ new.keys()) & DESCRIPTIVE:
+            report.descriptions += 1
+            report.description_places.append(f"{where}/{key}")
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            key = a.get("name", i) if isinstance(a, dict) else i
+            _count_descriptions(a, b, report, f"{where}/{key}")
+
+
+# --- operations ---------------------------------------------------------------------------
+
+
+def _diff_params(subject: str, old: dict[str, Any], new: dict[str, Any], report: Report) -> None:
+    def index(op: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(p.get("in", "?"), p.get("name", "?")): p for p in op.get("parameters", [])}
+
+    before, after = index(old), index(new)
+    for key in sorted(after.keys() - before.keys()):
+        required = bool(after[key].get("required"))
+        report.add(
+            "Operations",
+            subject,
+            required,
+            f"{'required' if required else 'optional'} {key[0]} parameter `{key[1]}` added",
+        )
+    for key in sorted(before.keys() - after.keys()):
+        report.add("Operations", subject, True, f"{key[0]} parameter `{key[1]}` removed")
+    for key in sorted(before.keys() & after.keys()):
+        a, b = before[key], after[key]
+        if bool(a.get("required")) != bool(b.get("required")):
+            report.add(
+                "Operations",
+                subject,
+                bool(b.get("required")),
+                f"{key[0]} parameter `{key[1]}` became "
+                f"{'required' if b.get('required') else 'optional'}",
+            )
+        sa, sb = a.get("schema", {}), b.get("schema", {})
+        if sa.get("type") != sb.get("type"):
+            report.add(
+                "Operations",
+                subject,
+                True,
+                f"{key[0]} parameter `{key[1]}` type {sa.get('type')} → {sb.get('type')}",
+            )
+        for c in CONSTRAINTS:
+            if sa.get(c) != sb.get(c):
+                report.add(
+                    "Operations",
+                    subject,
+                    sb.get(c) is not None,
+                    f"{key[0]} parameter `{key[1]}` {c} {sa.get(c)!r} → {sb.get(c)!r}",
+                )
+
+
+def _diff_responses(subject: str, old: dict[str, Any], new: dict[str, Any], report: Report) -> None:
+    before, after = old.get("responses", {}), new.get("responses", {})
+    for code in sorted(after.keys() - before.keys()):
+        report.add(
+            "Operations",
+            subject,
+            False,
+            f"response {code} added ({_shape(_body_schema(after[code]))})",
+        )
+    for code in sorted(before.keys() - after.keys()):
+        report.add("Operations", subject, code.startswith("2"), f"response {code} removed")
+    for code in sorted(before.keys() & after.keys()):
+        a, b = _body_schema(before[code]), _body_schema(after[code])
+        if _shape(a) == _shape(b):
+            continue
+        if a is None:
+            report.add("Operations", subject, False, f"response {code}: body {_shape(b)} added")
+        elif b is None:
+            report.add("Operations", subject, True, f"response {code}: body {_shape(a)} removed")
+        else:
+            report.add(
+                "Operations", subject, True, f"response {code}: body {_shape(a)} → {_shape(b)}"
+            )
+
+
+def _diff_operation(
+    key: tuple[str, str], old: dict[str, Any], new: dict[str, Any], report: Report
+) -> None:
+    subject = _label(key, new)
+    if old.get("operationId") != new.get("operationId"):
+        report.add(
+            "Operations",
+            subject,
+            True,
+            f"operationId `{old.get('operationId')}` → "
+            f"`{new.get('operationId')}` (generated function and module renamed)",
+        )
+    _diff_params(subject, old, new, report)
+    a, b = _body_schema(old.get("requestBody")), _body_schema(new.get("requestBody"))
+    if _shape(a) != _shape(b):
+        report.add("Operations", subject, True, f"request body {_shape(a)} → {_shape(b)}")
+    ra = bool((old.get("requestBody") or {}).get("required"))
+    rb = bool((new.get("requestBody") or {}).get("required"))
+    if a is not None and b is not None and ra != rb:
+        report.add(
+            "Operations", subject, rb, f"request body became {'required' if rb else 'optional'}"
+        )
+    _diff_responses(subject, old, new, report)
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+def _type_of(schema: dict[str, Any]) -> str:
+    return (
+        _shape(schema)
+        if "$ref" in schema or schema.get("type") == "array"
+        else str(schema.get("type", "any"))
+        + (f" ({schema['format']})" if "format" in schema else "")
+    )
+
+
+def _diff_schema(
+    name: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    used_in_request: bool,
+    used_in_response: bool,
+    report: Report,
+) -> None:
+    add = lambda breaking, text: report.add("Schemas", name, breaking, text)  # noqa: E731
+    if old.get("type") != new.get("type"):
+        add(True, f"type {old.get('type')} → {new.get('type')}")
+    old_enum, new_enum = old.get("enum"), new.get("enum")
+    if isinstance(old_enum, list) and isinstance(new_enum, list):
+        for value in [v for v in new_enum if v not in old_enum]:
+            add(False, f"enum value `{value}` added")
+        for value in [v for v in old_enum if v not in new_enum]:
+            add(used_in_request, f"enum value `{value}` removed")
+    props_a, props_b = old.get("properties", {}), new.get("properties", {})
+    req_a, req_b = set(old.get("required", [])), set(new.get("required", []))
+    for prop in sorted(props_b.keys() - props_a.keys()):
+        required = prop in req_b
+        add(
+            required and used_in_request,
+            f"property `{prop}` added ({'required' if required else 'optional'}, "
+            f"{_type_of(props_b[prop])})",
+        )
+    for prop in sorted(props_a.keys() - props_b.keys()):
+        add(True, f"property `{prop}` removed")
+    for prop in sorted(props_a.keys() & props_b.keys()):
+        a, b = props_a[prop], props_b[prop]
+        if _type_of(a) != _type_of(b):
+            add(True, f"property `{prop}` type {_type_of(a)} → {_type_of(b)}")
+        if bool(a.get("nullable")) != bool(b.get("nullable")):
+            became = bool(b.get("nullable"))
+            add(
+                used_in_response if became else used_in_request,
+                f"property `{prop}` became {'nullable' if became else 'non-nullable'}",
+            )
+        for c in CONSTRAINTS:
+            if c != "format" and a.get(c) != b.get(c):
+                add(
+                    used_in_request and b.get(c) is not None,
+                    f"property `{prop}` {c} {a.get(c)!r} → {b.get(c)!r}",
+                )
+        ea, eb = a.get("enum"), b.get("enum")
+        if isinstance(ea, list) and isinstance(eb, list) and ea != eb:
+            for value in [v for v in eb if v not in ea]:
+                add(False, f"property `{prop}` enum value `{value}` added")
+            for value in [v for v in ea if v not in eb]:
+                add(used_in_request, f"property `{prop}` enum value `{value}` removed")
+    for prop in sorted((req_b - req_a) & props_b.keys() & props_a.keys()):
+        add(used_in_request, f"property `{prop}` became required")
+    for prop in sorted((req_a - req_b) & props_b.keys()):
+        add(used_in_response, f"property `{prop}` became optional")
+    if old.get("additionalProperties") != new.get("additionalProperties"):
+        add(
+            False,
+            f"additionalProperties {old.get('additionalProperties')!r} → "
+            f"{new.get('additionalProperties')!r}",
+        )
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> Report:
+    report = Report()
+    ops_a, ops_b = _operations(old), _operations(new)
+    for key in sorted(ops_b.keys() - ops_a.keys()):
+        report.add("Operations", _label(key, ops_b[key]), False, "operation added")
+    for key in sorted(ops_a.keys() - ops_b.keys()):
+        report.add("Operations", _label(key, ops_a[key]), True, "operation removed")
+    for key in sorted(ops_a.keys() & ops_b.keys()):
+        _diff_operation(key, ops_a[key], ops_b[key], report)
+    schemas_a = old.get("components", {}).get("schemas", {})
+    schemas_b = new.get("components", {}).get("schemas", {})
+    request_use, response_use = schema_usage(new)
+    old_request, old_response = schema_usage(old)
+    for name in sorted(schemas_b.keys() - schemas_a.keys()):
+        report.add("Schemas", name, False, "schema added")
+    for name in sorted(schemas_a.keys() - schemas_b.keys()):
+        report.add("Schemas", name, True, "schema removed")
+    for name in sorted(schemas_a.keys() & schemas_b.keys()):
+        _diff_schema(
+            name,
+            schemas_a[name],
+            schemas_b[name],
+            name in request_use or name in old_request,
+            name in response_use or name in old_response,
+            report,
+        )
+    if old.get("servers") != new.get("servers"):
+        report.add(
+            "Document", "servers", True, f"servers {old.get('servers')} → {new.get('servers')}"
+        )
+    _count_descriptions(old, new, report, "")
+    return report
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("old", type=Path)
+    parser.add_argument("new", type=Path)
+    parser.add_argument(
+        "--patched", action="store_true", help="apply openapi/patches.json to both sides first"
+    )
+    parser.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args()
+    old, new = _load(args.old), _load(args.new)
+    if args.patched:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from specpatch import apply_patches, load_patches
+
+        patches = load_patches(Path(__file__).resolve().parent.parent / "openapi" / "patches.json")
+        old, _ = apply_patches(old, patches)
+        new, _ = apply_patches(new, patches)
+    text = diff(old, new).to_markdown(args.old.name, args.new.name)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+    print(text, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
