@@ -90,10 +90,18 @@ class _BaseOrchestra:
     def _classify(self, request: httpx.Request) -> Operation | None:
         return classify(request, self._prefix)
 
-    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
-        headers = {"User-Agent": _USER_AGENT, **(extra or {})}
-        headers[c.API_KEY_HEADER] = self._settings.api_key
-        return headers
+    def _http_options(
+        self, headers: Mapping[str, str] | None, event_hooks: EventHooks | None
+    ) -> dict[str, Any]:
+        """What the sync and async httpx clients share."""
+        merged = {"User-Agent": _USER_AGENT, **(headers or {})}
+        merged[c.API_KEY_HEADER] = self._settings.api_key
+        return {
+            "base_url": self.base_url,
+            "headers": merged,
+            "timeout": self.timeout,
+            "event_hooks": dict(event_hooks) if event_hooks else None,
+        }
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -138,15 +146,10 @@ class Orchestra(_BaseOrchestra, Resources):
     ) -> None:
         super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
         inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy)
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            headers=self._headers(headers),
-            timeout=self.timeout,
-            transport=RetryTransport(
-                inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
-            ),
-            event_hooks=dict(event_hooks) if event_hooks else None,
+        retrying = RetryTransport(
+            inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
         )
+        self._http = httpx.Client(transport=retrying, **self._http_options(headers, event_hooks))
         self._facade_client = self
 
     @cached_property
@@ -218,14 +221,11 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
     ) -> None:
         super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
         inner = transport or httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
+        retrying = AsyncRetryTransport(
+            inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
+        )
         self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            headers=self._headers(headers),
-            timeout=self.timeout,
-            transport=AsyncRetryTransport(
-                inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
-            ),
-            event_hooks=dict(event_hooks) if event_hooks else None,
+            transport=retrying, **self._http_options(headers, event_hooks)
         )
         self._facade_client = self
 
