@@ -132,6 +132,11 @@ class ReadableSerializer:
         }
         for interaction in cassette["interactions"]:
             item = json.loads(json.dumps(interaction, default=_bytes_to_str))
+            # One value per request header reads (and scans) as `name: value`.
+            item["request"]["headers"] = {
+                k: v[0] if isinstance(v, list) and len(v) == 1 else v
+                for k, v in item["request"].get("headers", {}).items()
+            }
             _to_json_field(item["request"], "body")
             _to_json_field(item["response"]["body"], "string")
             out["interactions"].append(item)
@@ -173,7 +178,8 @@ def _from_json_field(holder: dict[str, Any], key: str) -> None:
 # --- the secret scan ------------------------------------------------------------------------
 
 _CVV_WITH_DIGITS = re.compile(r"(?i)\b(cvv|cvc|securityCode)['\"]?\s*[:=]\s*['\"]?\d{3,4}")
-_KEY_VALUE = re.compile(r"(?i)x-api-key['\"]?\s*[:=]\s*\[?\s*-?\s*['\"]?([^'\"\s\]]+)")
+# The same pattern the repository's before-stop hook uses, so both judge a cassette alike.
+_KEY_VALUE = re.compile(r"(?i)x-api-key['\"]?\s*[:=]\s*\[?\s*['\"]?([^'\"\s\]]+)")
 
 
 def scan_text(text: str, *, keys: tuple[str, ...] = ()) -> list[str]:
