@@ -174,3 +174,19 @@ async def test_async_client_rides_out_503_on_the_sandbox(orchestra_sandbox: Sand
         accounts = await client.gateway_accounts.list()
     assert [a.name for a in accounts] == ["acct1"]
     assert len(waits) == 1
+
+
+def test_one_sync_client_is_safe_to_share_between_threads(
+    client: Orchestra, orchestra_sandbox: SandboxServer
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def charge(i: int) -> str:
+        return str(client.payment_gateway.charge(body(myRef=f"thread-{i:06d}")).gateway_reference)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refs = list(pool.map(charge, range(64)))
+    assert len(set(refs)) == 64
+    ledger = charges(orchestra_sandbox)
+    assert len(ledger) == 64
+    assert {e["myRef"] for e in ledger} == {f"thread-{i:06d}" for i in range(64)}
