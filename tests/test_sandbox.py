@@ -390,3 +390,21 @@ def test_a_sandbox_with_its_own_keys() -> None:
             f"{server.base_url}/Utils/apiKey", headers={"X-Api-Key": DEFAULT_API_KEY}
         )
     assert (ok.status_code, default.status_code) == (200, 401)
+
+
+def test_a_slow_call_outliving_a_reset_does_not_reach_the_new_state(
+    api: httpx.Client, orchestra_sandbox: SandboxServer
+) -> None:
+    import threading
+
+    orchestra_sandbox.app.inject("latency", "GatewayCharge", seconds=0.3)
+    outcome: list[int] = []
+    slow = threading.Thread(target=lambda: outcome.append(charge(api).status_code))
+    slow.start()
+    deadline = time.monotonic() + 5
+    while orchestra_sandbox.app.faults.pending() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    orchestra_sandbox.app.reset()
+    slow.join(timeout=5)
+    assert outcome == [503]
+    assert orchestra_sandbox.app.ledger() == []

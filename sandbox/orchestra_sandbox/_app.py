@@ -216,10 +216,15 @@ class SandboxApp:
         # Read the whole request first, as a server does before it forwards to a gateway: a
         # client that gives up during a slow gateway call must not stop the operation.
         raw = await request.body() if wants_body else b""
+        generation = self.engine.generation
         before = self.faults.take(op_id, before=True)
         if before is not None:
             if before.kind == "latency":
                 await asyncio.sleep(before.seconds)
+                if self.engine.generation != generation:
+                    # Reset while this slow call waited (the test that sent it has ended):
+                    # it must not land in the next test's ledger.
+                    return Response(status_code=503)
             elif before.kind == "status_503":
                 headers = {"Retry-After": before.retry_after} if before.retry_after else None
                 return Response(status_code=503, headers=headers)

@@ -152,12 +152,14 @@ class Engine:
         self._secret = secret
         self._today = today
         self.state = State()
+        self.generation = 0
 
     # --- helpers ------------------------------------------------------------------------
 
     def reset(self) -> None:
         with self._lock:
             self.state = State()
+            self.generation += 1
 
     def _next(self, prefix: str) -> str:
         self.state.counter += 1
