@@ -189,3 +189,14 @@ def test_models_package_loads_lazily() -> None:
     assert before == 0
     assert 1 <= after < 36
     assert Path(models.__file__).parent.name == "models"
+
+
+def test_the_generated_client_never_hangs_and_never_shows_its_token() -> None:
+    from orchestra_api.client import Client
+
+    client = AuthenticatedClient(base_url="https://api.invalid", token="sk_live_secret_value")
+    assert "sk_live_secret_value" not in repr(client)
+    for plain in (client, Client(base_url="https://api.invalid")):
+        timeout = plain.get_httpx_client().timeout
+        assert timeout.connect == 5.0
+        assert timeout.read == 60.0
