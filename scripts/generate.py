@@ -88,6 +88,15 @@ def patched_spec(path: Path) -> dict[str, Any]:
     return result
 
 
+def _patch_outlook(path: Path) -> str:
+    """For a spec that is not the locked one: would the patches still apply to it?"""
+    try:
+        patched_spec(path)
+    except PipelineError as exc:
+        return f"\nBefore taking it, fix this: {exc}"
+    return "\nEvery spec patch applies to it."
+
+
 def _tool_env() -> dict[str, str]:
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)
@@ -147,7 +156,10 @@ def generate(
     started = time.perf_counter()
     path = resolve_spec(spec_arg)
     if check_lock:
-        verify_spec(path)
+        try:
+            verify_spec(path)
+        except PipelineError as exc:
+            raise PipelineError(f"{exc}{_patch_outlook(path)}") from exc
     spec = patched_spec(path)
     if patched_out:
         Path(patched_out).write_text(json.dumps(spec, indent=2, sort_keys=True))

@@ -145,3 +145,17 @@ def test_the_lock_matches_the_vendor_file(vendor_spec_path: Path) -> None:
     assert hashlib.sha256(vendor_spec_path.read_bytes()).hexdigest() == lock["sha256"]
     assert lock["source"]["repository"] == "orchestra-solutions/mintlify"
     assert lock["source"]["path"] == "orchsol.json"
+
+
+def test_make_generate_on_a_changed_spec_names_the_patch_that_broke(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    spec = copy.deepcopy(vendor_spec)
+    del spec["paths"]["/PaymentGateway/capture"]["put"]["responses"]["202"]
+    path = tmp_path / "no-capture-202.json"
+    path.write_text(json.dumps(spec))
+    result = run_generate("--spec", str(path), "--output-root", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "make update-spec" in result.stderr
+    assert "'202-carries-operation-result'" in result.stderr
+    assert not (tmp_path / "out").exists()
