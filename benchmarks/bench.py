@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -174,6 +176,49 @@ async def async_overhead(url: str) -> tuple[float, float, float]:
     return statistics.median(raws), statistics.median(facades), statistics.median(ratios)
 
 
+def run_calls(url: str, kind: str, n: int) -> None:
+    """The body of one instruction-count run (``bench.py --calls KIND N URL``)."""
+    if kind == "raw":
+        raw = httpx.Client(base_url=url, headers={"X-Api-Key": KEY})
+        for _ in range(n):
+            json.loads(raw.post("/PaymentGateway/charge", json=BODY).content)
+    else:
+        facade = Orchestra(api_key=KEY, base_url=url)
+        for _ in range(n):
+            facade.payment_gateway.charge(BODY)
+
+
+def instructions_per_call(url: str, kind: str) -> float | None:
+    """Client instructions per call, counted by callgrind (deterministic, unlike CPU time):
+    the difference between a run of 60 calls and one of 10, so start-up cancels out."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    counts = []
+    for n in (10, 60):
+        out = subprocess.run(
+            [
+                valgrind,
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                __file__,
+                "--calls",
+                kind,
+                str(n),
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        match = re.search(r"Collected : (\d+)", out)
+        if match is None:
+            return None
+        counts.append(int(match.group(1)))
+    return (counts[1] - counts[0]) / 50
+
+
 def import_cost() -> float:
     # As users import it: from cached bytecode (this workplace sets PYTHONDONTWRITEBYTECODE,
     # which would make every run compile the sources again).
@@ -201,10 +246,15 @@ def import_cost() -> float:
 
 
 def main() -> int:
+    if len(sys.argv) == 5 and sys.argv[1] == "--calls":
+        run_calls(sys.argv[4], sys.argv[2], int(sys.argv[3]))
+        return 0
     with sandbox_process() as url:
         latency = emulator_latency(url)
         s_raw, s_facade, s_ratio = sync_overhead(url)
         a_raw, a_facade, a_ratio = asyncio.run(async_overhead(url))
+        i_raw = instructions_per_call(url, "raw")
+        i_facade = instructions_per_call(url, "facade")
     imports = import_cost()
     rows = [
         ("emulator p50 latency (charge, loopback)", f"{latency['p50_ms']:.2f} ms", "< 2 ms"),
@@ -213,6 +263,15 @@ def main() -> int:
         ("sync: raw httpx CPU per call", f"{s_raw * 1e6:.0f} us", ""),
         ("sync: facade CPU per call", f"{s_facade * 1e6:.0f} us", ""),
         ("sync: facade / raw (median of rounds)", f"{s_ratio:.2f}x", "<= 1.10x"),
+        *(
+            [
+                ("sync: raw httpx instructions per call", f"{i_raw / 1000:.0f} k", ""),
+                ("sync: facade instructions per call", f"{i_facade / 1000:.0f} k", ""),
+                ("sync: facade / raw (instructions)", f"{i_facade / i_raw:.3f}x", "<= 1.10x"),
+            ]
+            if i_raw and i_facade
+            else [("instruction counts", "skipped", "(needs valgrind)")]
+        ),
         ("async x1000: raw httpx CPU per call", f"{a_raw * 1e6:.0f} us", ""),
         ("async x1000: facade CPU per call", f"{a_facade * 1e6:.0f} us", ""),
         ("async x1000: facade / raw (median)", f"{a_ratio:.2f}x", "<= 1.10x"),

@@ -42,6 +42,7 @@ class Op:
     params: tuple[Param, ...]
     body_class: str | None  # a model class, "str" for a JSON string body, None for no body
     body_module: str | None
+    body_required: tuple[Any, ...]  # required fields, nested: (name, required, children)
     success: str  # "object" | "array" | "empty"
     success_class: str | None
     success_module: str | None
@@ -55,6 +56,23 @@ def _class_of(ref: str, overrides: dict[str, Any]) -> tuple[str, str]:
     name = override.get("class_name") or generated
     module = override.get("module_name") or snake_case(name)
     return str(name), str(module)
+
+
+def required_tree(spec: dict[str, Any], ref: str, depth: int = 0) -> tuple[Any, ...]:
+    """The fields a request body must have: (name, required, children) for each field that is
+    required, or an object whose own fields are (checked when present)."""
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    required = set(schema.get("required", []))
+    tree: list[tuple[Any, ...]] = []
+    for name, prop in schema.get("properties", {}).items():
+        children: tuple[Any, ...] = ()
+        if "$ref" in prop and depth < 4:
+            target = spec["components"]["schemas"][prop["$ref"].rsplit("/", 1)[-1]]
+            if target.get("type") == "object":
+                children = required_tree(spec, prop["$ref"], depth + 1)
+        if name in required or children:
+            tree.append((name, name in required, children))
+    return tuple(tree)
 
 
 def _regex_for(path: str) -> str:
@@ -93,11 +111,13 @@ def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, An
                 if p.get("in") == "path"
             )
             body_class = body_module = None
+            body_required: tuple[Any, ...] = ()
             rb = o.get("requestBody")
             if rb:
                 schema = rb["content"]["application/json"]["schema"]
                 if "$ref" in schema:
                     body_class, body_module = _class_of(schema["$ref"], overrides)
+                    body_required = required_tree(spec, schema["$ref"])
                 elif schema.get("type") == "string":
                     body_class = "str"
                 else:
@@ -128,6 +148,7 @@ def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, An
                     params=params,
                     body_class=body_class,
                     body_module=body_module,
+                    body_required=body_required,
                     success=success,
                     success_class=success_class,
                     success_module=success_module,
@@ -149,6 +170,10 @@ def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, An
 
 def _const(op: Op) -> str:
     return "OP_" + snake_case(op.operation_id).upper()
+
+
+def _const_name(class_name: str) -> str:
+    return snake_case(class_name).upper()
 
 
 def _pascal(name: str) -> str:
@@ -180,7 +205,9 @@ def _method(op: Op, *, is_async: bool, raw: bool) -> str:
         kwargs.append("body=check_str_body(body)")
     elif op.body_class:
         imports.append(f"from orchestra_api.models.{op.body_module} import {op.body_class}")
-        kwargs.append(f"body=coerce_body({op.body_class}, body)")
+        kwargs.append(
+            f"body=coerce_body({op.body_class}, body, REQUIRED_{_const_name(op.body_class)})"
+        )
     if op.success_class:
         imports.append(f"from orchestra_api.models.{op.success_module} import {op.success_class}")
     if op.success == "object":
@@ -239,6 +266,7 @@ def render(ops: list[Op]) -> str:
         "    AsyncCaller,",
         "    AsyncResource,",
         "    Operation,",
+        "    RequiredFields,",
         "    SyncCaller,",
         "    SyncResource,",
         "    TimeoutTypes,",
@@ -272,6 +300,16 @@ def render(ops: list[Op]) -> str:
             if not pattern.endswith("$"):
                 pattern += "$"
             out.append(f"{_const(op)}_{p.python_name.upper()} = re.compile({pattern!r})")
+    out.append("")
+    out.append("# Required request fields, nested as (name, required, children): a mapping body is")
+    out.append("# checked against these and sent as given, without building the model.")
+    done: set[str] = set()
+    for op in ops:
+        if op.body_class and op.body_class != "str" and op.body_class not in done:
+            done.add(op.body_class)
+            out.append(
+                f"REQUIRED_{_const_name(op.body_class)}: RequiredFields = {op.body_required!r}"
+            )
     out.append("")
     out.append("OPERATIONS: tuple[Operation, ...] = (")
     out += [f"    {_const(op)}," for op in ops]

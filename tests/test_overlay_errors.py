@@ -193,6 +193,13 @@ def test_a_client_wide_timeout_applies() -> None:
     [
         (lambda c: c.payment_gateway.charge({"amount": 1, "currency": "USD"}), "card"),
         (lambda c: c.payment_gateway.charge([1, 2]), "body"),
+        (
+            lambda c: c.payment_gateway.charge(
+                {"amount": 1, "currency": "USD", "card": {"cardNumber": "4242424242424242"}}
+            ),
+            "card.cardHolderName",
+        ),
+        (lambda c: c.payment_gateway.charge({"amount": 1, "currency": "USD", "card": "x"}), "card"),
         (lambda c: c.gateway_accounts.retrieve("../admin"), "name"),
         (lambda c: c.gateway_accounts.retrieve("ab"), "name"),
         (lambda c: c.string_tokens.retrieve("short"), "token"),

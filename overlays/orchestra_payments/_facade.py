@@ -16,6 +16,7 @@ from ._base import (
     AsyncCaller,
     AsyncResource,
     Operation,
+    RequiredFields,
     SyncCaller,
     SyncResource,
     TimeoutTypes,
@@ -224,6 +225,116 @@ OP_STRING_TOKEN_RETRIEVE_META_DATA = Operation(
 )
 OP_STRING_TOKEN_RETRIEVE_META_DATA_TOKEN = re.compile("^[A-Za-z0-9]{32}$")
 
+# Required request fields, nested as (name, required, children): a mapping body is
+# checked against these and sent as given, without building the model.
+REQUIRED_START_SESSION_REQUEST: RequiredFields = ()
+REQUIRED_GATEWAY_ACCOUNT_INPUT: RequiredFields = ()
+REQUIRED_CHARGE_REQUEST: RequiredFields = (
+    ("currency", True, ()),
+    ("payerDetails", False, (("clientIPAddress", True, ()), ("countryCode", True, ()))),
+    ("amount", True, ()),
+    (
+        "card",
+        True,
+        (
+            (
+                "threeDSAuthentication",
+                False,
+                (
+                    ("authenticationValue", True, ()),
+                    ("eci", True, ()),
+                    ("xid", True, ()),
+                    ("version", True, ()),
+                    ("merchantName", True, ()),
+                ),
+            ),
+            ("cardHolderName", True, ()),
+            ("cardNumber", True, ()),
+            ("expirationYear", True, ()),
+            ("expirationMonth", True, ()),
+        ),
+    ),
+)
+REQUIRED_CAPTURE_VOID_REQUEST: RequiredFields = (
+    ("currency", True, ()),
+    ("refTransId", True, ()),
+    ("amount", True, ()),
+    (
+        "card",
+        True,
+        (
+            (
+                "threeDSAuthentication",
+                False,
+                (
+                    ("authenticationValue", True, ()),
+                    ("eci", True, ()),
+                    ("xid", True, ()),
+                    ("version", True, ()),
+                    ("merchantName", True, ()),
+                ),
+            ),
+            ("cardHolderName", True, ()),
+            ("cardNumber", True, ()),
+            ("expirationYear", True, ()),
+            ("expirationMonth", True, ()),
+        ),
+    ),
+)
+REQUIRED_TOKENIZE_REQUEST: RequiredFields = (
+    ("payerDetails", False, (("clientIPAddress", True, ()), ("countryCode", True, ()))),
+    (
+        "card",
+        True,
+        (
+            (
+                "threeDSAuthentication",
+                False,
+                (
+                    ("authenticationValue", True, ()),
+                    ("eci", True, ()),
+                    ("xid", True, ()),
+                    ("version", True, ()),
+                    ("merchantName", True, ()),
+                ),
+            ),
+            ("cardHolderName", True, ()),
+            ("cardNumber", True, ()),
+            ("expirationYear", True, ()),
+            ("expirationMonth", True, ()),
+        ),
+    ),
+)
+REQUIRED_REFUND_REQUEST: RequiredFields = (
+    ("currency", True, ()),
+    ("refTransId", True, ()),
+    ("payerDetails", False, (("clientIPAddress", True, ()), ("countryCode", True, ()))),
+    ("amount", True, ()),
+    (
+        "card",
+        True,
+        (
+            (
+                "threeDSAuthentication",
+                False,
+                (
+                    ("authenticationValue", True, ()),
+                    ("eci", True, ()),
+                    ("xid", True, ()),
+                    ("version", True, ()),
+                    ("merchantName", True, ()),
+                ),
+            ),
+            ("cardHolderName", True, ()),
+            ("cardNumber", True, ()),
+            ("expirationYear", True, ()),
+            ("expirationMonth", True, ()),
+        ),
+    ),
+)
+REQUIRED_STATUS_REQUEST: RequiredFields = ()
+REQUIRED_STRING_TOKEN_INPUT: RequiredFields = (("payload", True, ()),)
+
 OPERATIONS: tuple[Operation, ...] = (
     OP_START_SESSION,
     OP_VALIDATE_RESULTS,
@@ -266,7 +377,11 @@ class Ewallet(SyncResource):
 
         return self._call(
             OP_START_SESSION,
-            start_session._get_kwargs(body=coerce_body(StartSessionRequest, body)),
+            start_session._get_kwargs(
+                body=coerce_body(
+                    StartSessionRequest, body, REQUIRED_START_SESSION_REQUEST
+                )
+            ),
             SessionToken.from_dict,
             timeout,
         ).parsed
@@ -332,7 +447,9 @@ class GatewayAccounts(SyncResource):
             OP_PAYMENT_GATEWAY_ACCOUNT_SET,
             payment_gateway_account_set._get_kwargs(
                 name=check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME),
-                body=coerce_body(GatewayAccountInput, body),
+                body=coerce_body(
+                    GatewayAccountInput, body, REQUIRED_GATEWAY_ACCOUNT_INPUT
+                ),
             ),
             GatewayAccount.from_dict,
             timeout,
@@ -410,7 +527,9 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_CHARGE,
-            gateway_charge._get_kwargs(body=coerce_body(ChargeRequest, body)),
+            gateway_charge._get_kwargs(
+                body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -429,7 +548,9 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_AUTHORIZE,
-            gateway_authorize._get_kwargs(body=coerce_body(ChargeRequest, body)),
+            gateway_authorize._get_kwargs(
+                body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -451,7 +572,11 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_CAPTURE,
-            gateway_capture._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+            gateway_capture._get_kwargs(
+                body=coerce_body(
+                    CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                )
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -469,7 +594,9 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_TOKENIZE,
-            gateway_tokenize._get_kwargs(body=coerce_body(TokenizeRequest, body)),
+            gateway_tokenize._get_kwargs(
+                body=coerce_body(TokenizeRequest, body, REQUIRED_TOKENIZE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -488,7 +615,9 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_REFUND,
-            gateway_refund._get_kwargs(body=coerce_body(RefundRequest, body)),
+            gateway_refund._get_kwargs(
+                body=coerce_body(RefundRequest, body, REQUIRED_REFUND_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -510,7 +639,11 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_VOID,
-            gateway_void._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+            gateway_void._get_kwargs(
+                body=coerce_body(
+                    CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                )
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -528,7 +661,9 @@ class PaymentGateway(SyncResource):
 
         return self._call(
             OP_GATEWAY_STATUS,
-            gateway_status._get_kwargs(body=coerce_body(StatusRequest, body)),
+            gateway_status._get_kwargs(
+                body=coerce_body(StatusRequest, body, REQUIRED_STATUS_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         ).parsed
@@ -572,7 +707,9 @@ class StringTokens(SyncResource):
 
         return self._call(
             OP_STORE_STRING_TOKEN,
-            store_string_token._get_kwargs(body=coerce_body(StringTokenInput, body)),
+            store_string_token._get_kwargs(
+                body=coerce_body(StringTokenInput, body, REQUIRED_STRING_TOKEN_INPUT)
+            ),
             StringTokenMeta.from_dict,
             timeout,
         ).parsed
@@ -677,7 +814,11 @@ class EwalletRaw(SyncResource):
 
         return self._call(
             OP_START_SESSION,
-            start_session._get_kwargs(body=coerce_body(StartSessionRequest, body)),
+            start_session._get_kwargs(
+                body=coerce_body(
+                    StartSessionRequest, body, REQUIRED_START_SESSION_REQUEST
+                )
+            ),
             SessionToken.from_dict,
             timeout,
         )
@@ -745,7 +886,9 @@ class GatewayAccountsRaw(SyncResource):
             OP_PAYMENT_GATEWAY_ACCOUNT_SET,
             payment_gateway_account_set._get_kwargs(
                 name=check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME),
-                body=coerce_body(GatewayAccountInput, body),
+                body=coerce_body(
+                    GatewayAccountInput, body, REQUIRED_GATEWAY_ACCOUNT_INPUT
+                ),
             ),
             GatewayAccount.from_dict,
             timeout,
@@ -825,7 +968,9 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_CHARGE,
-            gateway_charge._get_kwargs(body=coerce_body(ChargeRequest, body)),
+            gateway_charge._get_kwargs(
+                body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -844,7 +989,9 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_AUTHORIZE,
-            gateway_authorize._get_kwargs(body=coerce_body(ChargeRequest, body)),
+            gateway_authorize._get_kwargs(
+                body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -866,7 +1013,11 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_CAPTURE,
-            gateway_capture._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+            gateway_capture._get_kwargs(
+                body=coerce_body(
+                    CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                )
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -884,7 +1035,9 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_TOKENIZE,
-            gateway_tokenize._get_kwargs(body=coerce_body(TokenizeRequest, body)),
+            gateway_tokenize._get_kwargs(
+                body=coerce_body(TokenizeRequest, body, REQUIRED_TOKENIZE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -903,7 +1056,9 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_REFUND,
-            gateway_refund._get_kwargs(body=coerce_body(RefundRequest, body)),
+            gateway_refund._get_kwargs(
+                body=coerce_body(RefundRequest, body, REQUIRED_REFUND_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -925,7 +1080,11 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_VOID,
-            gateway_void._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+            gateway_void._get_kwargs(
+                body=coerce_body(
+                    CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                )
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -943,7 +1102,9 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._call(
             OP_GATEWAY_STATUS,
-            gateway_status._get_kwargs(body=coerce_body(StatusRequest, body)),
+            gateway_status._get_kwargs(
+                body=coerce_body(StatusRequest, body, REQUIRED_STATUS_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -989,7 +1150,9 @@ class StringTokensRaw(SyncResource):
 
         return self._call(
             OP_STORE_STRING_TOKEN,
-            store_string_token._get_kwargs(body=coerce_body(StringTokenInput, body)),
+            store_string_token._get_kwargs(
+                body=coerce_body(StringTokenInput, body, REQUIRED_STRING_TOKEN_INPUT)
+            ),
             StringTokenMeta.from_dict,
             timeout,
         )
@@ -1097,7 +1260,11 @@ class AsyncEwallet(AsyncResource):
         return (
             await self._call(
                 OP_START_SESSION,
-                start_session._get_kwargs(body=coerce_body(StartSessionRequest, body)),
+                start_session._get_kwargs(
+                    body=coerce_body(
+                        StartSessionRequest, body, REQUIRED_START_SESSION_REQUEST
+                    )
+                ),
                 SessionToken.from_dict,
                 timeout,
             )
@@ -1173,7 +1340,9 @@ class AsyncGatewayAccounts(AsyncResource):
                 OP_PAYMENT_GATEWAY_ACCOUNT_SET,
                 payment_gateway_account_set._get_kwargs(
                     name=check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME),
-                    body=coerce_body(GatewayAccountInput, body),
+                    body=coerce_body(
+                        GatewayAccountInput, body, REQUIRED_GATEWAY_ACCOUNT_INPUT
+                    ),
                 ),
                 GatewayAccount.from_dict,
                 timeout,
@@ -1263,7 +1432,9 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_CHARGE,
-                gateway_charge._get_kwargs(body=coerce_body(ChargeRequest, body)),
+                gateway_charge._get_kwargs(
+                    body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1284,7 +1455,9 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_AUTHORIZE,
-                gateway_authorize._get_kwargs(body=coerce_body(ChargeRequest, body)),
+                gateway_authorize._get_kwargs(
+                    body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1308,7 +1481,11 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_CAPTURE,
-                gateway_capture._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+                gateway_capture._get_kwargs(
+                    body=coerce_body(
+                        CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                    )
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1328,7 +1505,9 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_TOKENIZE,
-                gateway_tokenize._get_kwargs(body=coerce_body(TokenizeRequest, body)),
+                gateway_tokenize._get_kwargs(
+                    body=coerce_body(TokenizeRequest, body, REQUIRED_TOKENIZE_REQUEST)
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1349,7 +1528,9 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_REFUND,
-                gateway_refund._get_kwargs(body=coerce_body(RefundRequest, body)),
+                gateway_refund._get_kwargs(
+                    body=coerce_body(RefundRequest, body, REQUIRED_REFUND_REQUEST)
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1373,7 +1554,11 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_VOID,
-                gateway_void._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+                gateway_void._get_kwargs(
+                    body=coerce_body(
+                        CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                    )
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1393,7 +1578,9 @@ class AsyncPaymentGateway(AsyncResource):
         return (
             await self._call(
                 OP_GATEWAY_STATUS,
-                gateway_status._get_kwargs(body=coerce_body(StatusRequest, body)),
+                gateway_status._get_kwargs(
+                    body=coerce_body(StatusRequest, body, REQUIRED_STATUS_REQUEST)
+                ),
                 OperationResult.from_dict,
                 timeout,
             )
@@ -1444,7 +1631,9 @@ class AsyncStringTokens(AsyncResource):
             await self._call(
                 OP_STORE_STRING_TOKEN,
                 store_string_token._get_kwargs(
-                    body=coerce_body(StringTokenInput, body)
+                    body=coerce_body(
+                        StringTokenInput, body, REQUIRED_STRING_TOKEN_INPUT
+                    )
                 ),
                 StringTokenMeta.from_dict,
                 timeout,
@@ -1559,7 +1748,11 @@ class AsyncEwalletRaw(AsyncResource):
 
         return await self._call(
             OP_START_SESSION,
-            start_session._get_kwargs(body=coerce_body(StartSessionRequest, body)),
+            start_session._get_kwargs(
+                body=coerce_body(
+                    StartSessionRequest, body, REQUIRED_START_SESSION_REQUEST
+                )
+            ),
             SessionToken.from_dict,
             timeout,
         )
@@ -1627,7 +1820,9 @@ class AsyncGatewayAccountsRaw(AsyncResource):
             OP_PAYMENT_GATEWAY_ACCOUNT_SET,
             payment_gateway_account_set._get_kwargs(
                 name=check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME),
-                body=coerce_body(GatewayAccountInput, body),
+                body=coerce_body(
+                    GatewayAccountInput, body, REQUIRED_GATEWAY_ACCOUNT_INPUT
+                ),
             ),
             GatewayAccount.from_dict,
             timeout,
@@ -1709,7 +1904,9 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_CHARGE,
-            gateway_charge._get_kwargs(body=coerce_body(ChargeRequest, body)),
+            gateway_charge._get_kwargs(
+                body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1728,7 +1925,9 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_AUTHORIZE,
-            gateway_authorize._get_kwargs(body=coerce_body(ChargeRequest, body)),
+            gateway_authorize._get_kwargs(
+                body=coerce_body(ChargeRequest, body, REQUIRED_CHARGE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1750,7 +1949,11 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_CAPTURE,
-            gateway_capture._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+            gateway_capture._get_kwargs(
+                body=coerce_body(
+                    CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                )
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1768,7 +1971,9 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_TOKENIZE,
-            gateway_tokenize._get_kwargs(body=coerce_body(TokenizeRequest, body)),
+            gateway_tokenize._get_kwargs(
+                body=coerce_body(TokenizeRequest, body, REQUIRED_TOKENIZE_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1787,7 +1992,9 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_REFUND,
-            gateway_refund._get_kwargs(body=coerce_body(RefundRequest, body)),
+            gateway_refund._get_kwargs(
+                body=coerce_body(RefundRequest, body, REQUIRED_REFUND_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1809,7 +2016,11 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_VOID,
-            gateway_void._get_kwargs(body=coerce_body(CaptureVoidRequest, body)),
+            gateway_void._get_kwargs(
+                body=coerce_body(
+                    CaptureVoidRequest, body, REQUIRED_CAPTURE_VOID_REQUEST
+                )
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1827,7 +2038,9 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._call(
             OP_GATEWAY_STATUS,
-            gateway_status._get_kwargs(body=coerce_body(StatusRequest, body)),
+            gateway_status._get_kwargs(
+                body=coerce_body(StatusRequest, body, REQUIRED_STATUS_REQUEST)
+            ),
             OperationResult.from_dict,
             timeout,
         )
@@ -1873,7 +2086,9 @@ class AsyncStringTokensRaw(AsyncResource):
 
         return await self._call(
             OP_STORE_STRING_TOKEN,
-            store_string_token._get_kwargs(body=coerce_body(StringTokenInput, body)),
+            store_string_token._get_kwargs(
+                body=coerce_body(StringTokenInput, body, REQUIRED_STRING_TOKEN_INPUT)
+            ),
             StringTokenMeta.from_dict,
             timeout,
         )
