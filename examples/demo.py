@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +20,8 @@ CARD = {
     "expirationYear": 2030,
     "cvv": "123",
 }
-RUN = os.environ.get("DEMO_RUN_ID", "1")
+# Distinct myRefs per run, so that status lookups on a real account find this run's payments.
+RUN = os.environ.get("DEMO_RUN_ID") or str(int(time.time()))
 
 
 def line(step: str, detail: str) -> None:

@@ -408,3 +408,15 @@ def test_a_slow_call_outliving_a_reset_does_not_reach_the_new_state(
     slow.join(timeout=5)
     assert outcome == [503]
     assert orchestra_sandbox.app.ledger() == []
+
+
+def test_status_reports_a_declined_charge_as_declined(api: httpx.Client) -> None:
+    declined = charge(api, account="nullko", myRef="order-555555")
+    assert declined.status_code == 409
+    ref = declined.json()["gatewayReference"]
+    status = api.post("/PaymentGateway/status", json={"myRef": "order-555555"})
+    assert status.status_code == 200
+    assert status.json()["operationResultCode"] == "Rejected"
+    assert status.json()["gatewayReference"] == ref
+    refund = follow(api, "refund", ref, 1.0)
+    assert refund.json()["gatewayResultCode"] == "DECLINED"

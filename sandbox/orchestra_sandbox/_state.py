@@ -65,6 +65,7 @@ class Transaction:
     captured: float = 0.0
     refunded: float = 0.0
     voided: bool = False
+    declined: bool = False
 
 
 @dataclass
@@ -323,7 +324,9 @@ class Engine:
             self._payer(body)
             gateway, _ = self._gateway(body)
             ok, code, desc = self._decide(gateway, number)
-            tx_id = self._next("SBX") if ok else None
+            # Declines get a reference too, so that `status` can report them as declined
+            # rather than unknown (what a caller reconciling after a timeout needs to know).
+            tx_id = self._next("SBX")
             result = self._result(
                 kind,
                 ok,
@@ -334,10 +337,9 @@ class Engine:
                 gateway=gateway.name,
                 reference=tx_id,
             )
-            if tx_id:
-                self.state.transactions[tx_id] = Transaction(
-                    tx_id, kind, amount, currency, gateway.name, my_ref, result
-                )
+            self.state.transactions[tx_id] = Transaction(
+                tx_id, kind, amount, currency, gateway.name, my_ref, result, declined=not ok
+            )
             self._record(kind, tx_id, my_ref, amount, currency, result, gateway.name)
             return (202 if ok else 409), result
 
@@ -432,6 +434,8 @@ class Engine:
             return DECLINED_BY_NULL_FAILURE
         if tx is None:
             return "NOT_FOUND", "No transaction with this refTransId."
+        if tx.declined:
+            return "DECLINED", "The transaction was declined."
         if tx.currency != currency:
             return "CURRENCY_MISMATCH", f"The transaction is in {tx.currency}."
         if tx.voided:
