@@ -11,7 +11,6 @@ import httpx
 from ._base import ApiResponse, Operation
 from ._constants import API_KEY_HEADER, ATTEMPTS_EXTENSION
 from ._exceptions import (
-    APIStatusError,
     AuthenticationError,
     BadRequestError,
     GatewayError,
@@ -62,11 +61,12 @@ def _unusable(op: Operation, response: httpx.Response, why: str) -> OrchestraErr
             my_ref=ref,
             status_code=status,
         )
+    shown = _excerpt(response)
     return UnexpectedResponseError(
-        f"{op.operation_id}: HTTP {status}, {why}: {_excerpt(response)!r}",
+        f"{op.operation_id}: HTTP {status}, {why}: {shown!r}",
         operation=op.operation_id,
         status_code=status,
-        excerpt=_excerpt(response),
+        excerpt=shown,
     )
 
 
@@ -189,6 +189,3 @@ def handle_response(
         parsed=parsed,
         operation=op.operation_id,
     )
-
-
-__all__ = ["APIStatusError", "handle_response", "make_status_error"]
