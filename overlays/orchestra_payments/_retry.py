@@ -70,7 +70,7 @@ class Outcome(Enum):
     """What one try came to, as far as retrying is concerned."""
 
     UNAVAILABLE = "503"  # Orchestra answered 503: nothing happened, retry
-    NOT_SENT = "not sent"  # failed before the request left: nothing happened
+    NOT_SENT = "a connection error before sending"  # the request never left: nothing happened
     MAYBE_SENT = "no answer"  # the request may have reached Orchestra
     ANSWERED = "answered"  # any other answer: final
 
@@ -148,7 +148,7 @@ def error_for(
     if op is not None and op.moves_money and outcome_of_error(exc) is Outcome.MAYBE_SENT:
         ref = my_ref_of(request) if request is not None else None
         hint = (
-            f"ask payment_gateway.status(my_ref={ref!r})"
+            f"ask payment_gateway.status({{'myRef': {ref!r}}})"
             if ref
             else "ask payment_gateway.status by the reference (send myRef next time)"
         )
