@@ -45,8 +45,9 @@ lint: $(STAMP) ## ruff (lint + format check) on the hand-written code
 	$(BIN)/ruff format --check overlays sandbox scripts tests examples benchmarks
 
 .PHONY: typecheck
-typecheck: $(STAMP) ## mypy --strict on generated/, overlays/ and sandbox/
+typecheck: $(STAMP) ## mypy --strict on everything: generated/, overlays/, sandbox/, scripts, tests
 	$(BIN)/mypy --strict generated/orchestra_api overlays/orchestra_payments sandbox/orchestra_sandbox examples
+	$(BIN)/mypy --strict scripts benchmarks tests
 
 .PHONY: test
 test: $(STAMP) ## the test suite (offline: network blocked but for loopback)

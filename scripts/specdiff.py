@@ -305,7 +305,9 @@ def _diff_schema(
     used_in_response: bool,
     report: Report,
 ) -> None:
-    add = lambda breaking, text: report.add("Schemas", name, breaking, text)  # noqa: E731
+    def add(breaking: bool, text: str) -> None:
+        report.add("Schemas", name, breaking, text)
+
     if old.get("type") != new.get("type"):
         add(True, f"type {old.get('type')} → {new.get('type')}")
     old_enum, new_enum = old.get("enum"), new.get("enum")

@@ -70,7 +70,7 @@ def _apply_op(doc: Any, op: dict[str, Any]) -> bool:
     if kind == "add":
         value = op["value"]
         if isinstance(parent, dict):
-            changed = parent.get(last, object()) != value
+            changed = bool(parent.get(last, object()) != value)
             parent[last] = copy.deepcopy(value)
             return changed
         if isinstance(parent, list):
@@ -86,7 +86,7 @@ def _apply_op(doc: Any, op: dict[str, Any]) -> bool:
             raise LookupError(f"{pointer}: expected {op['value']!r}, found {target!r}")
         return False
     if kind == "replace":
-        changed = target != op["value"]
+        changed = bool(target != op["value"])
         if isinstance(parent, list):
             parent[int(last)] = copy.deepcopy(op["value"])
         else:

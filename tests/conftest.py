@@ -24,7 +24,7 @@ def load_lock() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def vendor_spec_path() -> Path:
-    return ROOT / load_lock()["default_path"]
+    return ROOT / str(load_lock()["default_path"])
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from cassette_support import (
     scan_cassettes,
     scan_text,
 )
-from vcr.request import Request
+from vcr.request import Request  # type: ignore[import-untyped]
 
 from conftest import CVV, PAN, ROOT, TEST_KEY
 

@@ -460,9 +460,10 @@ def test_start_session_and_validate_results(live: Live) -> None:
         "/_sandbox/ewallet/complete", json={"sessionToken": session.token}
     ).json()["results"]
     data = live.client.ewallet.validate_results(results)
-    assert data.upg_charge_results is not None
-    assert data.upg_charge_results.amount == 30.0
-    assert data.upg_charge_results.operation_result_code is ResultCode.SUCCESS
+    charged = data.upg_charge_results
+    assert isinstance(charged, OperationResult)
+    assert charged.amount == 30.0
+    assert charged.operation_result_code is ResultCode.SUCCESS
 
 
 def test_start_session_400(live: Live) -> None:

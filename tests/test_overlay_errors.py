@@ -307,7 +307,7 @@ def test_no_key_pan_or_cvv_in_debug_logs_or_exception_strings(
     echo_400 = {"fieldName": "card.cardNumber", "errors": [f"{PAN} is not valid, cvv {CVV}"]}
     echo_html = f"<html>card {PAN} cvv={CVV} key {TEST_KEY}</html>".encode()
     failures: list[BaseException] = []
-    steps_list = [
+    steps_list: list[list[Any]] = [
         [status(400, echo_400)],
         [status(409, {**REJECTED, "gatewayResultDescription": f"Declined {PAN}"})],
         [status(503)],
@@ -329,8 +329,8 @@ def test_no_key_pan_or_cvv_in_debug_logs_or_exception_strings(
         client, _, _ = make_client([status(200, SUCCESS)])
         texts = [repr(client), str(client._settings), repr(client.low_level)]
     assert len(failures) == 12
-    for exc in failures:
-        texts += [str(exc), repr(exc), str(getattr(exc, "excerpt", ""))]
+    for failure in failures:
+        texts += [str(failure), repr(failure), str(getattr(failure, "excerpt", ""))]
     texts += [r.getMessage() for r in caplog.records]
     texts += list(capsys.readouterr())
     blob = "\n".join(texts)

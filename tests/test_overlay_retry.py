@@ -88,8 +88,9 @@ def test_status_by_operation_is_retried_only_for_503(op: str, code: int, tries: 
     with pytest.raises(STATUS_ERRORS[code]) as info:
         CALLS[op](client)
     assert len(script.requests) == tries
-    assert info.value.operation == op
-    assert info.value.status_code == code
+    error: Any = info.value
+    assert error.operation == op
+    assert error.status_code == code
     assert len(clock.sleeps) == tries - 1
 
 
