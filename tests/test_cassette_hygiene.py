@@ -121,11 +121,16 @@ def test_every_cassette_test_has_exactly_its_cassette() -> None:
     assert recorded == _cassette_tests()
 
 
-def test_a_deleted_cassette_fails_its_test_and_leaks_nothing(tmp_path: Path) -> None:
+def copy_of_tests(tmp_path: Path) -> Path:
     copy = tmp_path / "tests"
     shutil.copytree(ROOT / "tests", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (copy / "cassettes" / "test_cassettes" / "test_pay_success[charge].yaml").unlink()
-    result = subprocess.run(
+    return copy
+
+
+def replay(tmp_path: Path, *tests: str) -> subprocess.CompletedProcess[str]:
+    """Run tests of the copy in replay mode, with the project's pytest settings."""
+    args = [f"{tmp_path / 'tests'}/test_cassettes.py::{name}" for name in tests]
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -137,46 +142,34 @@ def test_a_deleted_cassette_fails_its_test_and_leaks_nothing(tmp_path: Path) -> 
             str(tmp_path),
             "-c",
             str(ROOT / "pyproject.toml"),
-            f"{copy}/test_cassettes.py::test_pay_success",
-            f"{copy}/test_cassettes.py::test_pay_401",
+            *args,
         ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
     )
+
+
+def test_a_deleted_cassette_fails_its_test_and_leaks_nothing(tmp_path: Path) -> None:
+    cassette = (
+        copy_of_tests(tmp_path) / "cassettes" / "test_cassettes" / ("test_pay_success[charge].yaml")
+    )
+    cassette.unlink()
+    result = replay(tmp_path, "test_pay_success", "test_pay_401")
     assert result.returncode == 1
     assert "1 failed, 3 passed" in result.stdout
     assert "CannotOverwriteExistingCassetteException" in result.stdout
-    assert not (copy / "cassettes" / "test_cassettes" / "test_pay_success[charge].yaml").exists()
+    assert not cassette.exists()
     assert PAN not in result.stdout + result.stderr
 
 
 def test_a_request_that_matches_no_recording_shows_no_card_number(tmp_path: Path) -> None:
-    copy = tmp_path / "tests"
-    shutil.copytree(ROOT / "tests", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    source = (copy / "test_cassettes.py").read_text()
+    module = copy_of_tests(tmp_path) / "test_cassettes.py"
     other_card = "4111111111111111"
-    (copy / "test_cassettes.py").write_text(
-        source.replace('"cardNumber": PAN', f'"cardNumber": "{other_card}"')
+    module.write_text(
+        module.read_text().replace('"cardNumber": PAN', f'"cardNumber": "{other_card}"')
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(tmp_path),
-            "-c",
-            str(ROOT / "pyproject.toml"),
-            f"{copy}/test_cassettes.py::test_pay_success",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+    result = replay(tmp_path, "test_pay_success")
     assert result.returncode == 1
     assert "no recorded interaction matches it" in result.stdout
     output = result.stdout + result.stderr
