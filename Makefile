@@ -62,8 +62,8 @@ demo: $(STAMP) ## end-to-end tour on a fresh sandbox (or the real API with ORCHE
 	$(BIN)/python examples/demo.py
 
 .PHONY: conformance
-conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sandbox (EXAMPLES=30)
-	$(BIN)/python scripts/conformance.py --max-examples $(or $(EXAMPLES),30)
+conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sandbox (EXAMPLES=100)
+	$(BIN)/python scripts/conformance.py --max-examples $(or $(EXAMPLES),100)
 
 .PHONY: bench
 bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, import cost

@@ -30,7 +30,7 @@ CHECKS = ",".join(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=30)
+    parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--spec", default=None, help="the vendor spec (default: the locked one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="orchestra-conformance-") as tmp:
@@ -59,10 +59,12 @@ def main() -> int:
                 CHECKS,
                 "--max-examples",
                 str(args.max_examples),
+                # One worker, and no coverage phase: both trip a CPython 3.11 bug in
+                # ast.parse ("AST constructor recursion depth mismatch") inside hypothesis.
                 "--phases",
-                "examples,coverage,fuzzing",
+                "examples,fuzzing",
                 "--workers",
-                "2",
+                "1",
                 "--seed",
                 "20261123",
                 "--warnings",
