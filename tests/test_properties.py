@@ -49,7 +49,7 @@ DATETIMES = st.datetimes(
     min_value=dt.datetime(2000, 1, 1),
     max_value=dt.datetime(2100, 1, 1),
     timezones=st.just(dt.UTC),
-).map(lambda d: d.isoformat())
+).map(dt.datetime.isoformat)
 UNKNOWN_WORDS = st.text(alphabet=st.characters(categories=["Lu", "Ll"]), min_size=1, max_size=12)
 JSON_LEAF = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=8)
 
