@@ -101,7 +101,6 @@ def _tool_env() -> dict[str, str]:
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-    env.pop("RUFF_CACHE_DIR", None)
     env["RUFF_NO_CACHE"] = "true"
     return env
 

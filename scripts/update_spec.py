@@ -35,6 +35,7 @@ from generate import (
     PipelineError,
     generate,
     load_lock,
+    patched_spec,
     resolve_spec,
 )
 from specdiff import diff
@@ -103,14 +104,11 @@ def write_lock(spec_path: Path, spec: dict[str, Any], commit: str | None, today:
 def report_text(
     old_path: Path,
     new_path: Path,
-    old: dict[str, Any],
-    new: dict[str, Any],
+    old_patched: dict[str, Any],
+    new_patched: dict[str, Any],
     unnecessary: list[str],
     breakages: list[str],
 ) -> str:
-    patches = load_patches(PATCHES)
-    old_patched, _ = apply_patches(old, patches)
-    new_patched, _ = apply_patches(new, patches)
     text = diff(old_patched, new_patched).to_markdown(old_path.name, new_path.name)
     text += "\n## Spec patches\n\n"
     if unnecessary:
@@ -141,18 +139,20 @@ def update(spec_arg: str, *, commit: str | None, run_tests: bool, today: str) ->
         raise PipelineError(f"{new_path} is not valid JSON: {exc}") from exc
     validate(new, new_path)
     try:
-        _, patch_report = apply_patches(new, load_patches(PATCHES))
+        new_patched, patch_report = apply_patches(new, load_patches(PATCHES))
     except PatchError as exc:
         raise PipelineError(str(exc)) from exc
     old_path = resolve_spec(None)
-    old = json.loads(old_path.read_text())
+    old_patched = patched_spec(old_path)
     with tempfile.TemporaryDirectory(prefix="orchestra-update-") as tmp:
         baseline = Path(tmp) / "baseline"
         shutil.copytree(GENERATED / PACKAGE, baseline / PACKAGE)
         generate(str(new_path), check_lock=False)
         write_lock(new_path, new, commit, today)
         breakages = api_breakages(baseline, GENERATED)
-    text = report_text(old_path, new_path, old, new, patch_report.unnecessary, breakages)
+    text = report_text(
+        old_path, new_path, old_patched, new_patched, patch_report.unnecessary, breakages
+    )
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(text)
     print(text, end="")

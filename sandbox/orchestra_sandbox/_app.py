@@ -19,7 +19,6 @@ from ._state import Answer, Engine, Invalid
 
 DROP = "orchestra_sandbox.drop"
 Handler = Callable[[Request, Any], Answer]
-NO_BODY = object()
 
 HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
