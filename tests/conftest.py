@@ -22,6 +22,13 @@ def load_lock() -> dict[str, Any]:
     return lock
 
 
+@pytest.fixture(params=["httpx", "aiohttp"])
+def http_backend(request: pytest.FixtureRequest) -> str:
+    """Every AsyncOrchestra backend: a test taking this runs once per backend."""
+    backend: str = request.param
+    return backend
+
+
 @pytest.fixture(scope="session")
 def vendor_spec_path() -> Path:
     return ROOT / str(load_lock()["default_path"])

@@ -20,6 +20,7 @@ from ._exceptions import (
     NotFoundError,
     OrchestraError,
     OutcomeUnknownError,
+    PoolTimeoutError,
     RequestValidationError,
     UnexpectedResponseError,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Orchestra",
     "OrchestraError",
     "OutcomeUnknownError",
+    "PoolTimeoutError",
     "RequestValidationError",
     "RetryPolicy",
     "UnexpectedResponseError",

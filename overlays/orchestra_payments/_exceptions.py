@@ -5,6 +5,7 @@
     ├── RequestValidationError      bad input, caught before anything was sent
     ├── APIConnectionError          no answer: the connection failed or dropped
     │   └── APITimeoutError         no answer in time
+    │       └── PoolTimeoutError    no connection came free in time: the request was not sent
     ├── OutcomeUnknownError         a money-moving request may have reached the gateway and no
     │                               usable answer came back: reconcile with status, never retry
     ├── UnexpectedResponseError     undocumented status, HTML from a proxy, truncated or
@@ -56,6 +57,14 @@ class APIConnectionError(OrchestraError):
 
 class APITimeoutError(APIConnectionError):
     """No answer came back in time."""
+
+
+class PoolTimeoutError(APITimeoutError):
+    """Every connection stayed busy past the pool timeout: the request was never sent."""
+
+    def __init__(self, message: str, *, operation: str | None, waited: float) -> None:
+        super().__init__(message, operation=operation)
+        self.waited = waited
 
 
 class OutcomeUnknownError(OrchestraError):
