@@ -24,7 +24,7 @@ from orchestra_payments import (
     PoolTimeoutError,
     RetryPolicy,
 )
-from orchestra_payments._backends import FairQueue, QueuedTransport
+from orchestra_payments._backends import FairQueue, QueuedTransport, _shards
 from orchestra_sandbox import SandboxServer
 
 CARD = {
@@ -126,7 +126,7 @@ class Gate(httpx.AsyncBaseTransport):
 
 
 def queued(inner: httpx.AsyncBaseTransport, slots: int) -> QueuedTransport:
-    return QueuedTransport(inner, slots=slots, classify=lambda request: None)
+    return QueuedTransport([(inner, slots)], classify=lambda request: None)
 
 
 async def test_no_more_requests_reach_the_pool_than_it_has_connections() -> None:
@@ -141,6 +141,39 @@ async def test_no_more_requests_reach_the_pool_than_it_has_connections() -> None
     assert [a.status_code for a in answers] == [200] * 20
     assert gate.peak == 3
     assert gate.sent == [f"/{i}" for i in range(20)]  # served in arrival order
+
+
+async def test_no_pool_is_asked_for_more_connections_than_it_has() -> None:
+    gates = [Gate(), Gate(), Gate()]
+    transport = QueuedTransport(
+        [(gates[0], 2), (gates[1], 3), (gates[2], 1)], classify=lambda request: None
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+        calls = [asyncio.create_task(client.get(f"/{i}")) for i in range(30)]
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert [g.in_flight for g in gates] == [2, 3, 1]
+        for gate in gates:
+            gate.open.set()
+        await asyncio.gather(*calls)
+    assert [g.peak for g in gates] == [2, 3, 1]
+    assert sum(len(g.sent) for g in gates) == 30
+
+
+@pytest.mark.parametrize(
+    ("backend", "connections", "pools"),
+    [
+        ("httpx", 100, [5] * 20),
+        ("httpx", 12, [4, 4, 4]),
+        ("httpx", 5, [5]),
+        ("httpx", 1, [1]),
+        ("aiohttp", 100, [100]),
+    ],
+)
+def test_the_httpx_backend_splits_its_connections_over_small_pools(
+    backend: str, connections: int, pools: list[int]
+) -> None:
+    assert _shards(backend, connections, 5) == pools
 
 
 async def test_a_place_is_held_until_the_body_is_closed() -> None:

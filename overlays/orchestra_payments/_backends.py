@@ -1,12 +1,13 @@
-"""How AsyncOrchestra reaches the network: a fair queue in front of a connection pool, over
+"""How AsyncOrchestra reaches the network: a fair queue in front of connection pools, over
 httpx's own transport or, with the ``aiohttp`` extra, over aiohttp (``_aiohttp.py``).
 
-    AsyncRetryTransport  ->  QueuedTransport  ->  httpx.AsyncHTTPTransport | AiohttpBackend
+    AsyncRetryTransport -> QueuedTransport -> httpx.AsyncHTTPTransport x N | AiohttpBackend
 
 Waiting for a connection happens in the queue (a FIFO of futures: cheap and first come, first
 served), never inside httpcore's pool, whose cost grows with the number of requests waiting in
-it. The queue lets through as many requests as the pool has connections (``max_connections``),
-and holds a place until the response is closed, so the pool below always has a connection free.
+it. The queue lets through as many requests as there are connections (``max_connections``)
+and holds a place until the response is closed, so no pool below is ever full. The httpx
+backend splits its connections over small pools (``_shards``).
 
 A try that waits longer than its pool timeout was never sent: it raises ``PoolTimeoutError``
 (logged), which the retry transport does not retry, since sending again would join the same
@@ -20,11 +21,12 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Literal
 
 import httpx
 
+from . import _constants as c
 from ._base import Operation
 from ._exceptions import ConfigurationError, PoolTimeoutError
 
@@ -102,11 +104,14 @@ class FairQueue:
 class _Releasing(httpx.AsyncByteStream):
     """The response body; closing it gives the request's place to the next in line."""
 
-    __slots__ = ("_queue", "_stream")
+    __slots__ = ("_pool", "_stream", "_transport")
 
-    def __init__(self, stream: httpx.AsyncByteStream, queue: FairQueue) -> None:
+    def __init__(
+        self, stream: httpx.AsyncByteStream, transport: QueuedTransport, pool: int
+    ) -> None:
         self._stream = stream
-        self._queue: FairQueue | None = queue
+        self._transport: QueuedTransport | None = transport
+        self._pool = pool
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
@@ -116,45 +121,56 @@ class _Releasing(httpx.AsyncByteStream):
         try:
             await self._stream.aclose()
         finally:
-            queue, self._queue = self._queue, None
-            if queue is not None:
-                queue.release()
+            transport, self._transport = self._transport, None
+            if transport is not None:
+                transport.release(self._pool)
 
 
 class QueuedTransport(httpx.AsyncBaseTransport):
-    """Lets through at most ``slots`` requests at once; the rest wait in a FairQueue."""
+    """Lets through at most as many requests as ``pools`` have connections; the rest wait in
+    a FairQueue. Each place belongs to one pool, so no pool is ever asked for more than it has.
+
+    Args:
+        pools: (transport, connections) pairs.
+    """
 
     def __init__(
         self,
-        inner: httpx.AsyncBaseTransport,
+        pools: Sequence[tuple[httpx.AsyncBaseTransport, int]],
         *,
-        slots: int,
         classify: Classifier,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.inner = inner
-        self.queue = FairQueue(slots)
+        self.pools = [transport for transport, _ in pools]
+        # One entry per connection: the pool it is in. Last in, first out, so a busy client
+        # keeps using the same warm connections.
+        self._places = [i for i, (_, size) in enumerate(pools) for _ in range(size)]
+        self.queue = FairQueue(len(self._places))
         self.classify = classify
         self.clock = clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        queue = self.queue
-        if not queue.try_acquire():
+        if not self.queue.try_acquire():
             timeout: float | None = (request.extensions.get("timeout") or {}).get("pool")
             started = self.clock()
-            if not await queue.acquire(timeout):
+            if not await self.queue.acquire(timeout):
                 raise self._timed_out(request, self.clock() - started)
+        pool = self._places.pop()
         try:
-            response = await self.inner.handle_async_request(request)
+            response = await self.pools[pool].handle_async_request(request)
         except BaseException:
-            queue.release()
+            self.release(pool)
             raise
         if response.is_closed:  # read in full already (a test double's answer)
-            queue.release()
+            self.release(pool)
             return response
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _Releasing(response.stream, queue)
+        response.stream = _Releasing(response.stream, self, pool)
         return response
+
+    def release(self, pool: int) -> None:
+        self._places.append(pool)
+        self.queue.release()
 
     def _timed_out(self, request: httpx.Request, waited: float) -> PoolTimeoutError:
         op = self.classify(request)
@@ -175,7 +191,8 @@ class QueuedTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        for pool in self.pools:
+            await pool.aclose()
 
 
 def async_transport(
@@ -199,7 +216,29 @@ def async_transport(
                 "transport)"
             )
         return transport
-    inner: httpx.AsyncBaseTransport
+    if limits.max_connections is None:
+        return _pool(backend, limits, proxy)
+    pools = [
+        (_pool(backend, limits, proxy, size), size)
+        for size in _shards(backend, limits.max_connections, c.HTTPCORE_POOL_SIZE)
+    ]
+    return QueuedTransport(pools, classify=classify)
+
+
+def _shards(backend: str, connections: int, most: int) -> list[int]:
+    """Connections per pool. httpcore's pool scans all of its connections, for each idle one,
+    at every request and every answer: its cost grows with the square of its size. So the
+    httpx backend spreads its connections over pools of at most ``most``; aiohttp's connector
+    has no such cost."""
+    if backend != "httpx" or connections <= most:
+        return [connections]
+    count = -(-connections // most)
+    return [connections // count + (i < connections % count) for i in range(count)]
+
+
+def _pool(
+    backend: str, limits: httpx.Limits, proxy: str | httpx.Proxy | None, size: int | None = None
+) -> httpx.AsyncBaseTransport:
     if backend == "aiohttp":
         try:
             from ._aiohttp import AiohttpBackend
@@ -208,9 +247,15 @@ def async_transport(
                 f"http_backend='aiohttp' needs the aiohttp extra ({exc.name} is not installed): "
                 "pip install 'orchestra-payments[aiohttp]'"
             ) from None
-        inner = AiohttpBackend(limits=limits, proxy=proxy)
-    else:
-        inner = httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
-    if limits.max_connections is None:
-        return inner
-    return QueuedTransport(inner, slots=limits.max_connections, classify=classify)
+        return AiohttpBackend(limits=limits, proxy=proxy)
+    if size is not None:
+        # httpcore closes an idle connection whenever its pool holds more connections in all
+        # than max_keepalive_connections, so a pool larger than that opens a new connection
+        # for nearly every request; within a small pool, every connection may stay open.
+        keepalive = limits.max_keepalive_connections
+        limits = httpx.Limits(
+            max_connections=size,
+            max_keepalive_connections=size if keepalive is None else min(size, keepalive),
+            keepalive_expiry=limits.keepalive_expiry,
+        )
+    return httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)

@@ -8,6 +8,8 @@ API_KEY_HEADER = "X-Api-Key"
 # A payment gateway can take tens of seconds to answer; connecting should not.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=10.0, pool=10.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+# The async httpx backend splits limits.max_connections over pools of at most this many.
+HTTPCORE_POOL_SIZE = 5
 
 # The vendor: on 503 "retry with exponential backoff (1 s, 2 s, 4 s, ...)".
 DEFAULT_ATTEMPTS = 4
