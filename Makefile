@@ -66,8 +66,9 @@ conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sand
 	$(BIN)/python scripts/conformance.py --max-examples $(or $(EXAMPLES),100)
 
 .PHONY: bench
-bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, import cost
+bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, import cost, load
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/load.py
 
 .PHONY: record
 record: $(STAMP) ## re-record every cassette: a fresh sandbox, or the real API with ORCHESTRA_API_KEY
