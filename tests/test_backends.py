@@ -513,3 +513,55 @@ async def test_httpx_aiohttp_alone_would_move_money_twice_after_a_drop(
         await MONEY_CALLS[operation](client, ref)  # no error: the second send answered
     expected = 3 if operation == "GatewayCharge" else 2
     assert len(ledger(orchestra_sandbox, LEDGER_NAME[operation])) == expected, outcome
+
+
+def _connector_error() -> BaseException:
+    import types
+
+    import aiohttp
+
+    key: Any = types.SimpleNamespace(host="127.0.0.1", port=1, ssl=True)
+    return aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "Connection refused"))
+
+
+def _aiohttp_error(name: str) -> BaseException:
+    import aiohttp
+
+    if name == "ClientConnectorError":
+        return _connector_error()
+    if name == "ConnectTimeout from ServerDisconnectedError":  # httpx-aiohttp's own mapping
+        mapped = httpx.ConnectTimeout("Server disconnected")
+        mapped.__cause__ = aiohttp.ServerDisconnectedError()
+        return mapped
+    if name == "RuntimeError":
+        return RuntimeError("something nobody mapped")
+    error: BaseException = getattr(aiohttp, name)("boom")
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "before_answer", "while_reading_body"),
+    [
+        ("ClientConnectorError", "not sent", "maybe sent"),
+        ("ConnectionTimeoutError", "not sent", "maybe sent"),
+        ("SocketTimeoutError", "maybe sent", "maybe sent"),
+        ("ServerTimeoutError", "maybe sent", "maybe sent"),
+        ("ServerDisconnectedError", "maybe sent", "maybe sent"),
+        ("ClientOSError", "maybe sent", "maybe sent"),
+        ("ClientConnectionResetError", "maybe sent", "maybe sent"),
+        ("ClientPayloadError", "maybe sent", "maybe sent"),
+        ("ConnectTimeout from ServerDisconnectedError", "maybe sent", "maybe sent"),
+        ("RuntimeError", "maybe sent", "maybe sent"),
+    ],
+)
+def test_aiohttp_errors_count_as_not_sent_only_when_no_connection_was_made(
+    error: str, before_answer: str, while_reading_body: str
+) -> None:
+    from orchestra_payments._aiohttp import transport_error
+    from orchestra_payments._retry import Outcome, outcome_of_error
+
+    def meaning(answered: bool) -> str:
+        outcome = outcome_of_error(transport_error(_aiohttp_error(error), answered=answered))
+        return "not sent" if outcome is Outcome.NOT_SENT else "maybe sent"
+
+    assert (meaning(False), meaning(True)) == (before_answer, while_reading_body)
