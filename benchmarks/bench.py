@@ -142,7 +142,9 @@ def sync_overhead(url: str) -> tuple[float, float, float]:
 
 
 async def async_overhead(url: str) -> tuple[float, float, float]:
-    limits = httpx.Limits(max_connections=100)
+    # Connections idle through a round of the other client: close them before the sandbox's 5 s
+    # keep-alive timeout does (a request on a closing connection gets no answer).
+    limits = httpx.Limits(max_connections=100, keepalive_expiry=4.0)
     # 1000 requests queue for 100 connections: give the pool time on both sides alike.
     timeout = httpx.Timeout(120.0)
     raw = httpx.AsyncClient(

@@ -16,19 +16,21 @@ queue at its end. The wait happens inside each try, so it counts against the ret
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
 from . import _constants as c
 from ._base import Operation
 from ._exceptions import ConfigurationError, PoolTimeoutError
+
+if TYPE_CHECKING:
+    import asyncio  # imported when a call first waits: sync users never pay for it
 
 logger = logging.getLogger("orchestra_payments")
 
@@ -69,6 +71,8 @@ class FairQueue:
         """Wait for a place: True once held, False when ``timeout`` seconds passed first."""
         if self.try_acquire():
             return True
+        import asyncio
+
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:

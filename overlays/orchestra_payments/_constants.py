@@ -7,7 +7,11 @@ API_KEY_HEADER = "X-Api-Key"
 
 # A payment gateway can take tens of seconds to answer; connecting should not.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=10.0, pool=10.0)
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+# Idle connections close after 4 s, before a server's usual 5 s keep-alive timeout: a request
+# sent on a connection the server is closing gets no answer, an unknown outcome for a payment.
+DEFAULT_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=20, keepalive_expiry=4.0
+)
 # The async httpx backend splits limits.max_connections over pools of at most this many.
 HTTPCORE_POOL_SIZE = 5
 
