@@ -212,7 +212,7 @@ async def test_a_charge_that_waited_past_the_pool_timeout_is_not_sent_and_says_s
         http_backend=http_backend,  # type: ignore[arg-type]
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
-        orchestra_sandbox.app.inject("latency", "GatewayCharge", seconds=0.3)
+        orchestra_sandbox.app.inject("latency", "GatewayCharge", seconds=0.5)
         slow = asyncio.create_task(client.payment_gateway.charge(body(myRef="order-slow01")))
         while orchestra_sandbox.app.faults.pending():
             await asyncio.sleep(0.005)  # the slow charge has reached the sandbox
