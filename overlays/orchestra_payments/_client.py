@@ -13,8 +13,10 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
+from ._encode import check_headers, check_minor_units, encode_json
 from ._exceptions import OrchestraError
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
+from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 
@@ -29,6 +31,7 @@ _USER_AGENT = "orchestra-payments-python/0.1.0"
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
 _TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
+_NO_BODY: Any = object()
 
 
 def classify(request: httpx.Request, prefix: str = "") -> Operation | None:
@@ -82,6 +85,7 @@ class _BaseOrchestra:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
+        install_log_filter()
 
     @property
     def base_url(self) -> str:
@@ -105,6 +109,32 @@ class _BaseOrchestra:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    @staticmethod
+    def _prepare(kwargs: dict[str, Any], timeout: TimeoutTypes) -> Any:
+        """Check and encode the request before anything is sent; returns the JSON body."""
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        headers = kwargs.get("headers")
+        if headers:
+            check_headers(headers)
+        body = kwargs.pop("json", _NO_BODY)
+        if body is not _NO_BODY:
+            kwargs["content"] = encode_json(body)
+            check_minor_units(body)
+        return body
+
+    @staticmethod
+    def _failure(op: Operation, exc: Exception, body: Any) -> Exception:
+        """The exception to raise for a failed call, its whole chain redacted (an httpcore
+        error may quote a header; a server may echo the request)."""
+        error: Exception = exc
+        if isinstance(exc, httpx.TransportError):
+            error = _transport_error(op, exc)
+            error.__cause__ = exc
+            error.__suppress_context__ = True
+        scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
+        return error
 
 
 class Orchestra(_BaseOrchestra, Resources):
@@ -178,13 +208,12 @@ class Orchestra(_BaseOrchestra, Resources):
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
     ) -> ApiResponse[T]:
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        body = self._prepare(kwargs, timeout)
         try:
-            response = self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            return handle_response(op, self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body)
+        raise error
 
     def close(self) -> None:
         self._http.close()
@@ -255,13 +284,12 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
     ) -> ApiResponse[T]:
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        body = self._prepare(kwargs, timeout)
         try:
-            response = await self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            return handle_response(op, await self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body)
+        raise error
 
     async def aclose(self) -> None:
         await self._http.aclose()
