@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from overlay_helpers import CHARGE_BODY, REJECTED, SUCCESS, make_client, status
+from overlay_helpers import CHARGE_BODY, REJECTED, SUCCESS, make_async_client, make_client, status
 
 from conftest import TEST_KEY
 from orchestra_payments import (
@@ -372,3 +372,44 @@ def test_an_illegal_header_value_in_httpcore_does_not_show_the_key(
     chain = printed(exc)
     assert "LocalProtocolError" in chain
     assert _sandbox_leaks(exc, debug_logs, orchestra_sandbox.api_key) == []
+
+
+# --- async, constructor headers, and loggers created later -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ([status(400, ECHO_JSON)], BadRequestError),
+        ([status(409, {**REJECTED, "gatewayResultDescription": ECHO})], GatewayRejectedError),
+        ([httpx.ReadTimeout(ECHO)], OutcomeUnknownError),
+        ([status(200, ECHO.encode())], OutcomeUnknownError),
+    ],
+)
+async def test_the_async_client_prints_no_secret_either(
+    steps: list[Any], expected: type[BaseException], debug_logs: Capture
+) -> None:
+    client, _, _ = make_async_client(steps, retry=RetryPolicy(attempts=1))
+    try:
+        await client.payment_gateway.charge(BODY)
+    except Exception as exc:
+        assert isinstance(exc, expected)
+        assert leaks(printed(exc)) == []
+    else:
+        raise AssertionError("no exception was raised")
+    assert leaks(debug_logs.text()) == []
+
+
+def test_a_header_with_a_control_character_is_refused_at_construction() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Orchestra(api_key=TEST_KEY, headers={"X-Trace": f"{TEST_KEY}\x00"})
+    assert "X-Trace" in str(info.value)
+    assert leaks(printed(info.value)) == []
+
+
+def test_a_logger_of_the_library_created_later_is_redacted_too(debug_logs: Capture) -> None:
+    logger = logging.getLogger("orchestra_payments.something_new")
+    make_client([status(200, SUCCESS)])  # building a client puts the filter on every logger
+    logger.warning("echo: %s", ECHO)
+    assert debug_logs.records
+    assert leaks(debug_logs.text()) == []

@@ -14,7 +14,7 @@ from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._encode import check_headers, check_minor_units, encode_json
-from ._exceptions import OrchestraError
+from ._exceptions import ConfigurationError, OrchestraError, RequestValidationError
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
@@ -100,6 +100,10 @@ class _BaseOrchestra:
         """What the sync and async httpx clients share."""
         merged = {"User-Agent": _USER_AGENT, **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
+        try:
+            check_headers(merged)
+        except RequestValidationError as exc:
+            raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         return {
             "base_url": self.base_url,
             "headers": merged,

@@ -237,6 +237,9 @@ _LOGGERS = (
 )
 
 
+_PREFIXES = ("orchestra_payments", "httpx", "httpcore", "hpack", "h2")
+
+
 class RedactingFilter(logging.Filter):
     """Redacts a log record's message (httpcore logs its exceptions' messages at DEBUG)."""
 
@@ -259,8 +262,13 @@ _FILTER = RedactingFilter()
 
 def install_log_filter() -> None:
     """Put the redacting filter on the loggers of this library and of httpx/httpcore (a filter
-    on a parent logger does not see its children's records, hence the list)."""
-    for name in _LOGGERS:
+    on a parent logger does not see its children's records, hence the list and the scan)."""
+    existing = [
+        name
+        for name, logger in list(logging.root.manager.loggerDict.items())
+        if isinstance(logger, logging.Logger) and name.startswith(_PREFIXES)
+    ]
+    for name in (*_LOGGERS, *existing):
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
