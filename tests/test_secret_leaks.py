@@ -413,3 +413,11 @@ def test_a_logger_of_the_library_created_later_is_redacted_too(debug_logs: Captu
     logger.warning("echo: %s", ECHO)
     assert debug_logs.records
     assert leaks(debug_logs.text()) == []
+
+
+def test_the_chained_httpx_error_no_longer_holds_the_request_body() -> None:
+    exc = raised(lambda: mock(httpx.ReadTimeout(ECHO)).payment_gateway.charge(BODY))
+    cause = exc.__cause__
+    assert isinstance(cause, httpx.ReadTimeout)
+    with pytest.raises(RuntimeError):
+        cause.request  # noqa: B018 (the property raises once the request is dropped)

@@ -55,14 +55,14 @@ _NAMES = "|".join(sorted(_SECRET_FIELD_NAMES, key=len, reverse=True))
 # "field": <value>, also escaped one level or more (JSON inside a JSON string), in single quotes
 # (Python reprs), and cut off before the value ends (a truncated body).
 _FIELD = re.compile(
-    rf"""(?P<key>(?P<kq>\\*["']?)(?:{_NAMES})(?P=kq)\s*[:=]\s*)
+    rf"""(?P<key>(?<!\w)(?P<kq>\\*["']?)(?:{_NAMES})(?P=kq)\s*[:=]\s*)
     (?P<value>
         "(?:[^"\\\n]|\\.)*(?:"|$|(?=\n))              # "a string" (or cut off)
       | (?P<eq>\\+")(?:(?!(?P=eq)).)*(?:(?P=eq)|$)    # \"an escaped string\"
       | '[^'\n]*(?:'|$|(?=\n))                        # 'a repr string'
       | \[[^\]]*(?:\]|$)                              # [a, list]
       | \{{[^}}]*(?:\}}|$)                            # {{an object}}
-      | -?\d[\d\s.\-]*                                # 123 4567
+      | -?\d(?:[\d.\-]|\s+(?=\d))*                     # 123 4567
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -179,18 +179,32 @@ def _leaks(exc: BaseException, secrets: tuple[str, ...]) -> bool:
     return redact_text(shown, secrets) != shown
 
 
-def _scrub_one(exc: BaseException, secrets: tuple[str, ...]) -> BaseException:
-    """The exception with its arguments and notes redacted, or a stand-in if that is not
-    enough (an exception that shows fields other than its arguments)."""
+def _scrub_one(
+    exc: BaseException, secrets: tuple[str, ...], *, ours: bool = False
+) -> BaseException:
+    """The exception with its arguments, notes and (unless it is ours) attributes redacted,
+    or a stand-in when that is not enough: a ``UnicodeError`` keeps the whole text it failed
+    on, other exceptions may show more than their arguments."""
+    if isinstance(exc, UnicodeError) and not ours:
+        return _stand_in(exc)
     try:
         exc.args = tuple(_safe_arg(arg, secrets) for arg in exc.args)
         notes = getattr(exc, "__notes__", None)
         if isinstance(notes, list):
             exc.__notes__ = [redact_text(str(n), secrets) for n in notes]
+        if not ours:
+            # An httpx error keeps its request (and so the body) in ``_request``.
+            for name, value in list(vars(exc).items()):
+                if isinstance(value, str):
+                    setattr(exc, name, redact_text(value, secrets))
+                elif not (value is None or isinstance(value, bool | int | float)):
+                    setattr(exc, name, None)
     except (AttributeError, TypeError):
         pass
-    if not _leaks(exc, secrets):
-        return exc
+    return exc if ours or not _leaks(exc, secrets) else _stand_in(exc)
+
+
+def _stand_in(exc: BaseException) -> BaseException:
     stand_in = RedactedError(f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
     stand_in.__traceback__ = exc.__traceback__
     return stand_in
@@ -200,7 +214,7 @@ def scrub_exception(exc: BaseException, secrets: Iterable[str] = ()) -> None:
     """Redact ``exc`` and its whole cause/context chain in place; a link whose exception
     would still show a secret is replaced by a ``RedactedError`` naming its type."""
     given = tuple(s for s in secrets if s)
-    _scrub_one(exc, given)
+    _scrub_one(exc, given, ours=True)
     cleaned: dict[int, BaseException] = {id(exc): exc}
     stack = [exc]
     while stack:
