@@ -14,6 +14,7 @@ from overlay_helpers import CHARGE_BODY, SUCCESS, make_client, status
 from conftest import CVV, PAN, TEST_KEY
 from orchestra_payments import ConfigurationError, Orchestra, RequestValidationError
 from orchestra_payments._encode import MINOR_UNITS, check_headers, encode_json
+from orchestra_payments._redact import redact_text
 
 CYCLE: dict[str, Any] = {"a": 1}
 CYCLE["self"] = CYCLE
@@ -191,3 +192,9 @@ def test_header_values_must_be_printable_ascii(headers: dict[str, str]) -> None:
     name = next(iter(headers))
     assert info.value.field == f"header {name}"
     assert TEST_KEY not in str(info.value)
+
+
+def test_a_key_given_per_call_joins_the_redactors_secrets() -> None:
+    per_call = "sk_per_call_7d1e0b2c9a"
+    check_headers({"x-api-key": per_call})
+    assert per_call not in redact_text(f"the server said: key {per_call} is unknown")
