@@ -23,6 +23,7 @@ from overlay_helpers import CHARGE_BODY, REJECTED, SUCCESS, make_async_client, m
 
 from conftest import TEST_KEY
 from orchestra_payments import (
+    APIConnectionError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -175,6 +176,16 @@ def _surrogate_chain() -> Exception:
             return exc
 
 
+def _gzip_garbage(request: httpx.Request) -> httpx.Response:
+    """An answer whose Content-Encoding lies: httpx fails to decode it while reading."""
+    return httpx.Response(
+        200,
+        headers={"Content-Encoding": "gzip"},
+        stream=httpx.ByteStream(ECHO.encode()),
+        request=request,
+    )
+
+
 MOCK_CASES: dict[str, tuple[type[BaseException], Callable[[], object]]] = {
     "400 echoing": (
         BadRequestError,
@@ -237,6 +248,14 @@ MOCK_CASES: dict[str, tuple[type[BaseException], Callable[[], object]]] = {
     "undocumented status to a charge": (
         OutcomeUnknownError,
         lambda: mock(status(418, ECHO_JSON)).payment_gateway.charge(BODY),
+    ),
+    "undecodable answer to a charge": (
+        OutcomeUnknownError,
+        lambda: mock(_gzip_garbage).payment_gateway.charge(BODY),
+    ),
+    "undecodable answer to a read": (
+        APIConnectionError,
+        lambda: mock(_gzip_garbage).utils.validate_api_key(),
     ),
     "NaN amount": (
         RequestValidationError,

@@ -14,7 +14,13 @@ from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._encode import check_headers, check_minor_units, encode_json
-from ._exceptions import ConfigurationError, OrchestraError, RequestValidationError
+from ._exceptions import (
+    APIConnectionError,
+    ConfigurationError,
+    OrchestraError,
+    OutcomeUnknownError,
+    RequestValidationError,
+)
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
@@ -57,6 +63,22 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     except RuntimeError:
         request = None
     return error_for(op, request, exc)
+
+
+def _unreadable(op: Operation, body: Any, exc: httpx.RequestError) -> OrchestraError:
+    """An answer httpx could not read (a broken Content-Encoding): no usable answer."""
+    name = op.operation_id
+    if op.moves_money:
+        ref = body.get("myRef") if isinstance(body, dict) else None
+        return OutcomeUnknownError(
+            f"{name}: the answer could not be read ({type(exc).__name__}); Orchestra may have "
+            "moved the money. Reconcile with payment_gateway.status before trying again.",
+            operation=name,
+            my_ref=ref if isinstance(ref, str) else None,
+        )
+    return APIConnectionError(
+        f"{name}: the answer could not be read ({type(exc).__name__})", operation=name
+    )
 
 
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
@@ -133,8 +155,11 @@ class _BaseOrchestra:
         """The exception to raise for a failed call, its whole chain redacted (an httpcore
         error may quote a header; a server may echo the request)."""
         error: Exception = exc
-        if isinstance(exc, httpx.TransportError):
-            error = _transport_error(op, exc)
+        if isinstance(exc, httpx.RequestError):
+            if isinstance(exc, httpx.TransportError):
+                error = _transport_error(op, exc)
+            else:
+                error = _unreadable(op, body, exc)
             error.__cause__ = exc
             error.__suppress_context__ = True
         scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
