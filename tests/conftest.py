@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -22,10 +22,13 @@ def load_lock() -> dict[str, Any]:
     return lock
 
 
+HttpBackend = Literal["httpx", "aiohttp"]
+
+
 @pytest.fixture(params=["httpx", "aiohttp"])
-def http_backend(request: pytest.FixtureRequest) -> str:
+def http_backend(request: pytest.FixtureRequest) -> HttpBackend:
     """Every AsyncOrchestra backend: a test taking this runs once per backend."""
-    backend: str = request.param
+    backend: HttpBackend = request.param
     return backend
 
 

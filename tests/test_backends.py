@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import PAN, TEST_KEY
+from conftest import PAN, TEST_KEY, HttpBackend
 from orchestra_api.models import ResultCode
 from orchestra_payments import (
     APIConnectionError,
@@ -203,13 +203,13 @@ async def test_a_failed_request_gives_its_place_back() -> None:
 
 
 async def test_a_charge_that_waited_past_the_pool_timeout_is_not_sent_and_says_so(
-    orchestra_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture, http_backend: str
+    orchestra_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture, http_backend: HttpBackend
 ) -> None:
     async with AsyncOrchestra(
         api_key=orchestra_sandbox.api_key,
         base_url=orchestra_sandbox.base_url,
         limits=httpx.Limits(max_connections=1),
-        http_backend=http_backend,  # type: ignore[arg-type]
+        http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         orchestra_sandbox.app.inject("latency", "GatewayCharge", seconds=0.5)
@@ -234,13 +234,13 @@ async def test_a_charge_that_waited_past_the_pool_timeout_is_not_sent_and_says_s
 
 
 async def test_500_concurrent_charges_through_10_connections_all_succeed_once(
-    orchestra_sandbox: SandboxServer, http_backend: str
+    orchestra_sandbox: SandboxServer, http_backend: HttpBackend
 ) -> None:
     async with AsyncOrchestra(
         api_key=orchestra_sandbox.api_key,
         base_url=orchestra_sandbox.base_url,
         limits=httpx.Limits(max_connections=10),
-        http_backend=http_backend,  # type: ignore[arg-type]
+        http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         results = await asyncio.gather(
@@ -287,7 +287,7 @@ Sleeps = list[float]
 
 @pytest.fixture
 async def sandbox_client(
-    orchestra_sandbox: SandboxServer, http_backend: str
+    orchestra_sandbox: SandboxServer, http_backend: HttpBackend
 ) -> AsyncIterator[tuple[AsyncOrchestra, Sleeps]]:
     sleeps: Sleeps = []
 
@@ -299,7 +299,7 @@ async def sandbox_client(
         base_url=orchestra_sandbox.base_url,
         retry=RetryPolicy(wait_jitter=0),
         sleep=sleep,
-        http_backend=http_backend,  # type: ignore[arg-type]
+        http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         yield client, sleeps
@@ -394,7 +394,7 @@ def closed_port() -> int:
 
 
 async def test_a_refused_connection_was_never_sent_so_a_charge_is_retried(
-    http_backend: str,
+    http_backend: HttpBackend,
 ) -> None:
     sleeps: Sleeps = []
 
@@ -406,7 +406,7 @@ async def test_a_refused_connection_was_never_sent_so_a_charge_is_retried(
         base_url=f"http://127.0.0.1:{closed_port()}",
         retry=RetryPolicy(attempts=3, wait_jitter=0),
         sleep=sleep,
-        http_backend=http_backend,  # type: ignore[arg-type]
+        http_backend=http_backend,
     ) as client:
         with pytest.raises(APIConnectionError) as info:
             await client.payment_gateway.charge(body())
@@ -463,7 +463,7 @@ async def reset(writer: asyncio.StreamWriter) -> None:
 
 @pytest.mark.parametrize("answer", [cut_body, reset], ids=["body cut mid-read", "reset"])
 async def test_a_refund_whose_connection_breaks_after_sending_is_sent_once(
-    http_backend: str, answer: Callable[[asyncio.StreamWriter], Awaitable[None]]
+    http_backend: HttpBackend, answer: Callable[[asyncio.StreamWriter], Awaitable[None]]
 ) -> None:
     server = RawServer(answer)
     async with (
@@ -472,7 +472,7 @@ async def test_a_refund_whose_connection_breaks_after_sending_is_sent_once(
             api_key=TEST_KEY,
             base_url=url,
             retry=RetryPolicy(wait_jitter=0),
-            http_backend=http_backend,  # type: ignore[arg-type]
+            http_backend=http_backend,
         ) as client,
     ):
         with pytest.raises(OutcomeUnknownError) as info:

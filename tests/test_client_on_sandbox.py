@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import PAN
+from conftest import PAN, HttpBackend
 from orchestra_api.models import CurrencyCode, ResultCode
 from orchestra_payments import (
     AsyncOrchestra,
@@ -160,7 +160,9 @@ def test_a_vaulted_card_pays_by_reference(
     assert result.operation_result_code is ResultCode.SUCCESS
 
 
-async def test_async_client_rides_out_503_on_the_sandbox(orchestra_sandbox: SandboxServer) -> None:
+async def test_async_client_rides_out_503_on_the_sandbox(
+    orchestra_sandbox: SandboxServer, http_backend: HttpBackend
+) -> None:
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -168,7 +170,10 @@ async def test_async_client_rides_out_503_on_the_sandbox(orchestra_sandbox: Sand
 
     orchestra_sandbox.app.inject("status_503", "PaymentGatewayAccountsList", times=1)
     async with AsyncOrchestra(
-        api_key=orchestra_sandbox.api_key, base_url=orchestra_sandbox.base_url, sleep=sleep
+        api_key=orchestra_sandbox.api_key,
+        base_url=orchestra_sandbox.base_url,
+        sleep=sleep,
+        http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("acct1", {"paymentGatewayName": "NULLSuccess"})
         accounts = await client.gateway_accounts.list()
