@@ -234,7 +234,7 @@ def test_a_new_operation_stops_generation_until_classified(
 
 def test_every_problem_of_every_patch_is_listed_once_naming_the_spec() -> None:
     spec = {"paths": {"/a": {"get": {"operationId": "A", "responses": {"200": {}}}}}}
-    patches = [
+    patches: list[dict[str, Any]] = [
         {"name": "p1", "ops": [{"op": "replace", "path": "/paths/~1a/get/x", "value": 1}]},
         {
             "name": "p2",
