@@ -4,6 +4,7 @@ locked spec (whichever spec is locked: every second spec is built here, never re
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -750,3 +751,79 @@ def test_accepted_specs_leave_the_suite_and_the_staleness_check_green(
             if path.is_file() and "__pycache__" not in path.parts:
                 twin = tmp_path / "again" / path.relative_to(root)
                 assert twin.read_bytes() == path.read_bytes(), path
+
+
+# --- what the workflows rely on ---------------------------------------------------------------
+
+
+def test_spec_status_tells_the_workflow_whether_the_spec_changed(
+    tmp_path: Path, vendor_spec_path: Path
+) -> None:
+    out = tmp_path / "github_output"
+    script = str(ROOT / "scripts" / "spec_status.py")
+
+    def status(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, script, str(path)],
+            capture_output=True,
+            text=True,
+            env={"GITHUB_OUTPUT": str(out)},
+            check=True,
+        )
+
+    assert status(vendor_spec_path).stdout.strip() == "unchanged"
+    assert "changed=false" in out.read_text()
+    other = tmp_path / "other.json"
+    other.write_bytes(vendor_spec_path.read_bytes() + b"\n")
+    digest = hashlib.sha256(other.read_bytes()).hexdigest()
+    assert status(other).stdout.strip() == f"changed {digest}"
+    assert out.read_text().splitlines()[-2:] == ["changed=true", f"sha256={digest}"]
+    commit = subprocess.run(
+        [sys.executable, script, "--lock", "source.commit"], capture_output=True, text=True
+    )
+    assert re.fullmatch(r"[0-9a-f]{40}\n", commit.stdout)
+
+
+def _workflow(name: str) -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+    return data
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "regenerate.yml"])
+def test_workflows_pin_actions_by_sha_and_grant_least_privilege(name: str) -> None:
+    text = (ROOT / ".github" / "workflows" / name).read_text()
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert uses
+    for ref, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.fullmatch(r" # v\d+(\.\d+)*", comment), comment
+    workflow = _workflow(name)
+    assert workflow["permissions"] == {}
+    for job in workflow["jobs"].values():
+        assert job["permissions"] == {"contents": "read"}
+        checkout = job["steps"][0]
+        assert checkout["with"]["persist-credentials"] is False
+    assert "spec_status.py --lock" in text
+    assert "sha256sum --check" in text
+
+
+def test_the_regenerate_workflow_publishes_the_report_and_opens_a_pr_that_runs_ci() -> None:
+    steps = _workflow("regenerate.yml")["jobs"]["regenerate"]["steps"]
+    text = json.dumps(steps)
+    assert "scripts/spec_status.py" in text
+    update = next(s for s in steps if "make update-spec" in str(s.get("run", "")))
+    assert 'COMMIT="${NEW_COMMIT}"' in update["run"]
+    assert "${{" not in update["run"]
+    published = [s for s in steps if "reports/spec-change-report.md" in json.dumps(s)]
+    summary = next(s for s in published if "GITHUB_STEP_SUMMARY" in str(s.get("run", "")))
+    artifact = next(s for s in published if "upload-artifact" in str(s.get("uses", "")))
+    for step in (summary, artifact):
+        assert str(step["if"]).startswith("always()")
+    pr = next(s for s in steps if "create-pull-request" in str(s.get("uses", "")))
+    assert pr["with"]["token"] == "${{ secrets.SPEC_PR_TOKEN }}"
+    assert pr["with"]["body-path"] == "reports/spec-change-report.md"
+    assert pr["if"] == "steps.update.outcome == 'success'"
+    ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert "bash .ci/run" in ci
