@@ -248,12 +248,13 @@ def update(
             publish(report_text(names, spec_report, [], None, str(exc)))
             raise Refused(str(exc)) from exc
         api = api_changes(ROOT, tree)
-        breaking = len(spec_report.breaking) + sum(c.breaking for c in api)
+        spec_breaking = len(spec_report.breaking)
+        api_breaking = sum(c.breaking for c in api)
         refusal = None
-        if fail_on_breaking and breaking:
+        if fail_on_breaking and (spec_breaking or api_breaking):
             refusal = (
-                f"{breaking} change(s) break callers (listed below) and --fail-on-breaking "
-                f"was given."
+                f"--fail-on-breaking: {spec_breaking} breaking spec change(s) and "
+                f"{api_breaking} breaking Python API change(s), listed below."
             )
         publish(report_text(names, spec_report, patch_report.unnecessary, api, refusal))
         if refusal:
