@@ -104,7 +104,7 @@ def _walk_classes(module: Any) -> dict[str, Any]:
     return found
 
 
-def load_surface(root: Path) -> Surface:
+def load_surface(root: Path, facade_path: Path = FACADE) -> Surface:
     package = _collection_load(root)
     models = {name: _model(cls) for name, cls in _walk_classes(package["models"]).items()}
     endpoints: dict[str, Signature] = {}
@@ -115,7 +115,7 @@ def load_surface(root: Path) -> Surface:
             if op.is_module and "sync_detailed" in op.members:
                 endpoints[f"{tag.name}.{op.name}"] = _signature(op["sync_detailed"])
     facade: dict[str, Signature] = {}
-    facade_file = root / FACADE
+    facade_file = root / facade_path
     if facade_file.is_file():
         module = griffe.visit(
             "_facade",
@@ -215,9 +215,12 @@ def _diff_models(old: dict[str, Model], new: dict[str, Model]) -> list[ApiChange
     return out
 
 
-def api_changes(old_root: Path, new_root: Path) -> list[ApiChange]:
-    """Every Python API change from the tree at ``old_root`` to the one at ``new_root``."""
-    old, new = load_surface(old_root), load_surface(new_root)
+def api_changes(old_root: Path, new_root: Path, facade_path: Path = FACADE) -> list[ApiChange]:
+    """Every Python API change from the tree at ``old_root`` to the one at ``new_root``.
+
+    ``facade_path`` is the generated facade's path relative to each root.
+    """
+    old, new = load_surface(old_root, facade_path), load_surface(new_root, facade_path)
     return (
         _diff_models(old.models, new.models)
         + _diff_signatures("endpoints", old.endpoints, new.endpoints, "endpoint function")

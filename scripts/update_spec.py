@@ -247,7 +247,7 @@ def update(
         except PipelineError as exc:
             publish(report_text(names, spec_report, [], None, str(exc)))
             raise Refused(str(exc)) from exc
-        api = api_changes(ROOT, tree)
+        api = api_changes(ROOT, tree, FACADE.relative_to(ROOT))
         spec_breaking = len(spec_report.breaking)
         api_breaking = sum(c.breaking for c in api)
         refusal = None

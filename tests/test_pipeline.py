@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,6 +148,7 @@ def test_the_lock_matches_the_vendor_file(vendor_spec_path: Path) -> None:
     assert hashlib.sha256(vendor_spec_path.read_bytes()).hexdigest() == lock["sha256"]
     assert lock["source"]["repository"] == "orchestra-solutions/mintlify"
     assert lock["source"]["path"] == "orchsol.json"
+    assert re.fullmatch(r"[0-9a-f]{40}", lock["source"]["commit"]), "a full commit SHA"
 
 
 def test_make_generate_on_a_changed_spec_names_the_patch_that_broke(

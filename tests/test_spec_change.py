@@ -827,3 +827,82 @@ def test_the_regenerate_workflow_publishes_the_report_and_opens_a_pr_that_runs_c
     assert pr["if"] == "steps.update.outcome == 'success'"
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     assert "bash .ci/run" in ci
+
+
+# --- the Python API section on two small trees -------------------------------------------------
+
+
+def python_tree(root: Path, models: str, endpoint: str, facade: str) -> Path:
+    package = root / "generated" / "orchestra_api"
+    (package / "models").mkdir(parents=True)
+    (package / "api" / "pay").mkdir(parents=True)
+    for init in (package, package / "models", package / "api", package / "api" / "pay"):
+        (init / "__init__.py").write_text("")
+    (package / "models" / "things.py").write_text(models)
+    (package / "api" / "pay" / "do_it.py").write_text(endpoint)
+    (root / "overlays" / "orchestra_payments").mkdir(parents=True)
+    (root / "overlays" / "orchestra_payments" / "_facade.py").write_text(facade)
+    return root
+
+
+OLD_MODELS = """
+from enum import StrEnum
+from attrs import define
+class Color(StrEnum):
+    RED = "Red"
+    BLUE = "Blue"
+@define
+class Thing:
+    amount: float
+    note: str | None = None
+class Gone:
+    pass
+"""
+NEW_MODELS = """
+from enum import StrEnum
+from attrs import define
+class Color(StrEnum):
+    RED = "Red"
+    GREEN = "Green"
+@define
+class Thing:
+    amount: str
+    category: str
+    note: str | None = None
+"""
+
+
+def test_the_python_api_section_names_every_change_by_python_name(tmp_path: Path) -> None:
+    from pyapi import api_changes, to_markdown
+
+    old = python_tree(
+        tmp_path / "old",
+        OLD_MODELS,
+        "def sync_detailed(*, client: object, body: object) -> None: ...\n",
+        "class Pay:\n    def do_it(self, body: object) -> None: ...\n"
+        "    def old_way(self) -> None: ...\n",
+    )
+    new = python_tree(
+        tmp_path / "new",
+        NEW_MODELS,
+        "def sync_detailed(*, client: object, body: object, x_id: str | None = None) -> None:\n"
+        "    pass\n",
+        "class Pay:\n    def do_it(self, body: object, amount: int) -> None: ...\n"
+        "    def new_way(self) -> None: ...\n",
+    )
+    text = to_markdown(api_changes(old, new))
+    for line in (
+        "- **breaking**: `Color.BLUE`: enum member removed",
+        "- non-breaking: `Color.GREEN`: enum member added ('Green')",
+        "- **breaking**: `Gone`: class removed",
+        "- **breaking**: `Thing.amount`: type `float` → `str`",
+        "- **breaking**: `Thing.category`: required constructor argument added (`str`)",
+        "- non-breaking: `pay.do_it`: optional parameter `x_id` added",
+        "- **breaking**: `Pay.do_it`: required parameter `amount` added",
+        "- **breaking**: `Pay.old_way`: facade method removed",
+        "- non-breaking: `Pay.new_way`: facade method added",
+    ):
+        assert line in text
+    assert "**6 breaking, 3 non-breaking changes**" in text
+    assert "note" not in text
+    assert to_markdown(api_changes(old, old)).endswith("No change to the Python API.\n")
