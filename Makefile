@@ -43,7 +43,7 @@ check-generated: generate ## regenerate, then fail with the diff if the committe
 lint: $(STAMP) ## ruff on the hand-written code; actionlint and zizmor on .github/workflows
 	$(BIN)/ruff check overlays sandbox scripts tests examples benchmarks
 	$(BIN)/ruff format --check overlays sandbox scripts tests examples benchmarks
-	$(BIN)/actionlint -no-color .github/workflows/*.yml
+	$(BIN)/actionlint -no-color -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
 	$(BIN)/zizmor --offline --no-progress --color=never .github/workflows
 
 .PHONY: typecheck
