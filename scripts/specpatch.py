@@ -289,51 +289,55 @@ def apply_patches(
 ) -> tuple[Any, PatchReport]:
     """Return a patched copy of ``spec`` and what each patch did.
 
-    With ``strict=False`` a patch with a problem is left out (its problems are in the report)
-    instead of raising: for the old side of a change report, whose patches may since have
-    been edited for the new spec.
+    With ``strict=False`` nothing is raised: whatever applies is applied and the problems are in
+    the report. A failing operation is skipped, and a failing ``test`` also skips the operations
+    it guards (up to the next ``test``). This is for change reports only (the old side, whose
+    patches may since have been edited for the new spec, and a refused new side), never for
+    generation.
 
     Raises:
         PatchError: some patches do not apply; lists every problem of every patch.
     """
     doc = copy.deepcopy(spec)
     report = PatchReport()
-    problems: list[Problem] = []
     for patch in patches:
         name = str(patch.get("name", "<unnamed>"))
-        trial = copy.deepcopy(doc)
         found: list[Problem] = []
         changed = False
-        written: list[tuple[str, str, str]] = []  # (where, step, ref)
         if "rule" in patch:
-            places, found = _rule_places(trial, name, patch["rule"])
+            places, found = _rule_places(doc, name, patch["rule"])
         else:
             places = [Place("", "")]
         for place in places:
+            guarded = False
             for index, op in enumerate(patch.get("ops", [])):
                 pointer = place.base + str(op.get("path", ""))
-                concrete = {**op, "path": pointer}
                 step = f"operation {index + 1} ({op.get('op')} {pointer})"
                 where = place.where or describe(spec, pointer)
+                if op.get("op") == "test":
+                    guarded = False
+                elif guarded:
+                    continue
+                dangling = [ref for ref in _refs_in(op.get("value")) if not _resolves(doc, ref)]
+                if dangling:
+                    found += [
+                        Problem(
+                            name, where, step, f"writes $ref {ref}, which the spec does not define"
+                        )
+                        for ref in dangling
+                    ]
+                    continue
                 try:
-                    changed = _apply_op(trial, concrete, keep_existing="rule" in patch) or changed
+                    concrete = {**op, "path": pointer}
+                    changed = _apply_op(doc, concrete, keep_existing="rule" in patch) or changed
                 except (LookupError, ValueError, KeyError) as exc:
                     found.append(Problem(name, where, step, str(exc)))
-                    continue
-                written += [(where, step, ref) for ref in _refs_in(op.get("value"))]
-        for where, step, ref in written:
-            if not _resolves(trial, ref):
-                found.append(
-                    Problem(name, where, step, f"writes $ref {ref}, which the spec does not define")
-                )
-        if found:
-            problems += found
-            continue
-        doc = trial
-        (report.applied if changed else report.unnecessary).append(name)
-    report.problems.extend(problems)
-    if problems and strict:
-        raise PatchError(problems, spec_name)
+                    guarded = op.get("op") == "test"
+        report.problems.extend(found)
+        if not found:
+            (report.applied if changed else report.unnecessary).append(name)
+    if report.problems and strict:
+        raise PatchError(report.problems, spec_name)
     return doc, report
 
 

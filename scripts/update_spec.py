@@ -160,6 +160,9 @@ def report_text(
             "",
             refusal.strip(),
             "",
+            "The changes below compare the two specs with the patches that apply to each; where "
+            "a patch listed above no longer applies, what it used to add shows as a change.",
+            "",
         ]
     parts.append(rest.strip("\n"))
     if refusal is None:

@@ -278,19 +278,26 @@ def test_a_rule_does_not_silently_replace_a_body_the_vendor_now_declares(
     assert "the spec now declares its own value there" in str(info.value)
 
 
-def test_lenient_application_leaves_out_failing_patches_and_says_which(
+def test_lenient_application_applies_what_applies_and_says_what_does_not(
     vendor_spec: dict[str, Any],
 ) -> None:
     spec = copy.deepcopy(vendor_spec)
     del spec["paths"]["/StringTokens/{token}"]["delete"]
+    meta = spec["paths"]["/StringTokens/{token}/meta"]["get"]
+    meta["parameters"][0]["schema"]["pattern"] = "[A-Za-z0-9]{16}"
     patched, report = apply_patches(spec, load_patches(PATCHES), strict=False)
     assert {p.patch for p in report.problems} == {
         "string-token-delete-operation-id",
         "string-token-pattern-anchored",
     }
     assert "409-carries-operation-result" in report.applied
-    token_get = patched["paths"]["/StringTokens/{token}"]["get"]
-    assert token_get["parameters"][0]["schema"]["pattern"] == "[A-Za-z0-9]{32}"
+    tokens = patched["paths"]["/StringTokens/{token}"]
+    assert tokens["get"]["parameters"][0]["schema"]["pattern"] == "^[A-Za-z0-9]{32}$"
+    # a failing `test` also skips the operation it guards
+    meta = patched["paths"]["/StringTokens/{token}/meta"]["get"]
+    assert meta["parameters"][0]["schema"]["pattern"] == "[A-Za-z0-9]{16}"
+    with pytest.raises(PatchError):
+        apply_patches(spec, load_patches(PATCHES))
 
 
 # --- generator errors, in the terms of the spec -------------------------------------------------
