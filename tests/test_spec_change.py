@@ -909,3 +909,39 @@ def test_the_python_api_section_names_every_change_by_python_name(tmp_path: Path
     assert "**6 breaking, 3 non-breaking changes**" in text
     assert "note" not in text
     assert to_markdown(api_changes(old, old)).endswith("No change to the Python API.\n")
+
+
+def test_make_spec_diff_fails_on_a_breaking_change(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    old = write(tmp_path / "old.json", vendor_spec)
+    same = write(tmp_path / "reworded.json", reworded(vendor_spec))
+    changed = variant(vendor_spec, add_required_field)
+    breaking = write(tmp_path / "breaking.json", changed)
+    (tmp_path / "bad.json").write_text("[")
+
+    def make(new: Path) -> subprocess.CompletedProcess[str]:
+        # STAMP= skips the install step: the tools are those of the running interpreter.
+        return subprocess.run(
+            [
+                "make",
+                "--no-print-directory",
+                "spec-diff",
+                "STAMP=",
+                f"BIN={Path(sys.executable).parent}",
+                f"OLD={old}",
+                f"NEW={new}",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+
+    assert make(same).returncode == 0
+    failed = make(breaking)
+    assert failed.returncode != 0
+    assert "[Makefile" in failed.stderr and "Error 1" in failed.stderr
+    assert "**breaking**: property `merchantCategory`" in failed.stdout
+    unreadable = make(tmp_path / "bad.json")
+    assert unreadable.returncode != 0
+    assert "Error 2" in unreadable.stderr
