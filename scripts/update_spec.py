@@ -188,11 +188,17 @@ def publish(text: str) -> None:
 
 
 def install(tree: Path) -> None:
-    target = GENERATED / PACKAGE
+    """Put what generation wrote under ``tree`` in place: the package whole, other files each."""
+    package = GENERATED.relative_to(ROOT) / PACKAGE
+    target = ROOT / package
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(tree / GENERATED.relative_to(ROOT) / PACKAGE, target)
-    shutil.copyfile(tree / FACADE.relative_to(ROOT), FACADE)
+    shutil.copytree(tree / package, target)
+    for path in sorted(tree.rglob("*")):
+        relative = path.relative_to(tree)
+        if path.is_file() and not relative.is_relative_to(package):
+            (ROOT / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, ROOT / relative)
 
 
 def run_suite(pytest_args: list[str]) -> int:
