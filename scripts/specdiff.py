@@ -81,7 +81,8 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     descriptions: int = 0
     description_places: list[str] = field(default_factory=list)
-    class_names: dict[str, str] = field(default_factory=dict)
+    class_names: dict[str, str] = field(default_factory=dict)  # schema -> Python class
+    facade_names: dict[str, str] = field(default_factory=dict)  # operationId -> facade method
 
     def add(self, group: str, subject: str, breaking: bool, text: str) -> None:
         self.changes.append(Change(group, subject, breaking, text))
@@ -133,12 +134,9 @@ def _operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
-FACADE_NAMES: dict[str, str] = {}
-
-
-def _label(key: tuple[str, str], op: dict[str, Any]) -> str:
+def _label(key: tuple[str, str], op: dict[str, Any], report: Report) -> str:
     op_id = str(op.get("operationId", "?"))
-    python = FACADE_NAMES.get(op_id)
+    python = report.facade_names.get(op_id)
     return f"{key[0]} {key[1]} ({op_id}" + (f", `{python}`)" if python else ")")
 
 
@@ -312,7 +310,7 @@ def _diff_responses(subject: str, old: dict[str, Any], new: dict[str, Any], repo
 def _diff_operation(
     key: tuple[str, str], old: dict[str, Any], new: dict[str, Any], report: Report
 ) -> None:
-    subject = _label(key, new)
+    subject = _label(key, new, report)
     if old.get("operationId") != new.get("operationId"):
         report.add(
             "Operations",
@@ -425,14 +423,12 @@ def diff(
     ``class_names`` (schema -> generated class) and ``facade_names`` (operationId -> facade
     method) only add the Python names to the report.
     """
-    report = Report(class_names=dict(class_names or {}))
-    FACADE_NAMES.clear()
-    FACADE_NAMES.update(facade_names or {})
+    report = Report(class_names=dict(class_names or {}), facade_names=dict(facade_names or {}))
     ops_a, ops_b = _operations(old), _operations(new)
     for key in sorted(ops_b.keys() - ops_a.keys()):
-        report.add("Operations", _label(key, ops_b[key]), False, "operation added")
+        report.add("Operations", _label(key, ops_b[key], report), False, "operation added")
     for key in sorted(ops_a.keys() - ops_b.keys()):
-        report.add("Operations", _label(key, ops_a[key]), True, "operation removed")
+        report.add("Operations", _label(key, ops_a[key], report), True, "operation removed")
     for key in sorted(ops_a.keys() & ops_b.keys()):
         _diff_operation(key, ops_a[key], ops_b[key], report)
     schemas_a = old.get("components", {}).get("schemas", {})
