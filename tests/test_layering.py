@@ -60,6 +60,7 @@ def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
         "json",
         "logging",
         "random",
+        "secrets",
         "re",
         "ssl",
         "time",

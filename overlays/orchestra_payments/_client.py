@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -15,6 +17,8 @@ from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._exceptions import OrchestraError
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
+from ._outcome import ensure_my_ref
+from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
 
 T = TypeVar("T")
+logger = logging.getLogger("orchestra_payments")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
 _USER_AGENT = "orchestra-payments-python/0.1.0"
@@ -54,6 +59,21 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     except RuntimeError:
         request = None
     return error_for(op, request, exc)
+
+
+def _prepare(op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes) -> str | None:
+    """Per-call request options, and the myRef the request carries (generated for a charge or
+    authorize that has none, so that it can always be reconciled)."""
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    return ensure_my_ref(op, kwargs.get("json")) if op.moves_money else None
+
+
+def _stamp(parsed: Any, my_ref: str | None) -> None:
+    """The myRef used, on the result (``result["myRef"]``), which the API does not echo."""
+    extra = getattr(parsed, "additional_properties", None)
+    if my_ref and isinstance(extra, dict):
+        extra.setdefault("myRef", my_ref)
 
 
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
@@ -151,6 +171,13 @@ class Orchestra(_BaseOrchestra, Resources):
         )
         self._http = httpx.Client(transport=retrying, **self._http_options(headers, event_hooks))
         self._facade_client = self
+        self._sleep = sleep
+        self._clock = clock
+
+    @cached_property
+    def payment_gateway(self) -> ReconcilingPaymentGateway:
+        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
+        return ReconcilingPaymentGateway(self)
 
     @cached_property
     def with_raw_response(self) -> ResourcesRaw:
@@ -178,13 +205,18 @@ class Orchestra(_BaseOrchestra, Resources):
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
     ) -> ApiResponse[T]:
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        my_ref = _prepare(op, kwargs, timeout)
         try:
-            response = self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            try:
+                response = self._http.request(**kwargs)
+            except httpx.TransportError as exc:
+                raise _transport_error(op, exc) from exc
+            answer = handle_response(op, response, parse)
+        except OrchestraError as exc:
+            exc.my_ref = exc.my_ref or my_ref
+            raise
+        _stamp(answer.parsed, my_ref)
+        return answer
 
     def close(self) -> None:
         self._http.close()
@@ -228,6 +260,13 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
             transport=retrying, **self._http_options(headers, event_hooks)
         )
         self._facade_client = self
+        self._sleep = sleep
+        self._clock = clock
+
+    @cached_property
+    def payment_gateway(self) -> AsyncReconcilingPaymentGateway:
+        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
+        return AsyncReconcilingPaymentGateway(self)
 
     @cached_property
     def with_raw_response(self) -> AsyncResourcesRaw:
@@ -255,13 +294,27 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
     ) -> ApiResponse[T]:
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        my_ref = _prepare(op, kwargs, timeout)
         try:
-            response = await self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            try:
+                response = await self._http.request(**kwargs)
+            except httpx.TransportError as exc:
+                raise _transport_error(op, exc) from exc
+            except asyncio.CancelledError:
+                if op.moves_money:
+                    logger.warning(
+                        "%s cancelled while in flight (myRef %r): it may have reached the "
+                        "gateway; reconcile before sending it again",
+                        op.operation_id,
+                        my_ref,
+                    )
+                raise
+            answer = handle_response(op, response, parse)
+        except OrchestraError as exc:
+            exc.my_ref = exc.my_ref or my_ref
+            raise
+        _stamp(answer.parsed, my_ref)
+        return answer
 
     async def aclose(self) -> None:
         await self._http.aclose()
