@@ -59,6 +59,7 @@ def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
         "ipaddress",
         "json",
         "logging",
+        "math",
         "random",
         "secrets",
         "re",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -15,7 +16,7 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
-from ._exceptions import OrchestraError
+from ._exceptions import OrchestraError, RequestValidationError
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._outcome import ensure_my_ref
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
@@ -61,11 +62,23 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     return error_for(op, request, exc)
 
 
-def _prepare(op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes) -> str | None:
+def _prepare(
+    op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes, deadline: float | None
+) -> str | None:
     """Per-call request options, and the myRef the request carries (generated for a charge or
     authorize that has none, so that it can always be reconciled)."""
     if timeout is not None:
         kwargs["timeout"] = timeout
+    if deadline is not None:
+        if (
+            isinstance(deadline, bool)
+            or not isinstance(deadline, int | float)
+            or not (0 < deadline < math.inf)
+        ):
+            raise RequestValidationError(
+                "deadline must be a positive number of seconds", field="deadline"
+            )
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), c.DEADLINE_EXTENSION: deadline}
     return ensure_my_ref(op, kwargs.get("json")) if op.moves_money else None
 
 
@@ -204,8 +217,9 @@ class Orchestra(_BaseOrchestra, Resources):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]:
-        my_ref = _prepare(op, kwargs, timeout)
+        my_ref = _prepare(op, kwargs, timeout, deadline)
         try:
             try:
                 response = self._http.request(**kwargs)
@@ -293,8 +307,9 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]:
-        my_ref = _prepare(op, kwargs, timeout)
+        my_ref = _prepare(op, kwargs, timeout, deadline)
         try:
             try:
                 response = await self._http.request(**kwargs)

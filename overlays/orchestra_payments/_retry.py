@@ -178,6 +178,22 @@ def unusable_body(
     )
 
 
+def undecodable(
+    op: Operation, request: httpx.Request, response: httpx.Response | None
+) -> OrchestraError:
+    """An answer whose content fails decoding (a bad gzip stream...)."""
+    status = response.status_code if response is not None else None
+    what = f"HTTP {status} but the content failed decoding" if status else "undecodable content"
+    if op.moves_money:
+        return outcome_unknown(op, request, what, status_code=status)
+    return UnexpectedResponseError(
+        f"{op.operation_id}: {what}",
+        operation=op.operation_id,
+        status_code=status or 0,
+        excerpt="",
+    )
+
+
 def check_body(op: Operation, response: httpx.Response) -> None:
     """Parse a read 2xx body once (kept in the response's extensions for the facade), or
     raise the typed error for a body that is empty, not JSON, or nested too deep."""
@@ -318,6 +334,7 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
         tries = _Tries(self, request)
         while True:
             tries.arm()
+            response: httpx.Response | None = None
             try:
                 response = self.inner.handle_request(request)
                 response.request = request
@@ -330,8 +347,9 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
                 self.sleep(wait)
                 continue
             except httpx.DecodingError as exc:
-                assert tries.op is not None
-                raise unusable_body(tries.op, response, "the content failed decoding") from exc
+                if tries.op is None:
+                    raise
+                raise undecodable(tries.op, request, response) from exc
             outcome = tries.retryable_status(response)
             if outcome is not None:
                 wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
@@ -369,6 +387,7 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
         tries = _Tries(self, request)
         while True:
             tries.arm()
+            response: httpx.Response | None = None
             try:
                 response = await self.inner.handle_async_request(request)
                 response.request = request
@@ -381,8 +400,9 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
                 await self.sleep(wait)
                 continue
             except httpx.DecodingError as exc:
-                assert tries.op is not None
-                raise unusable_body(tries.op, response, "the content failed decoding") from exc
+                if tries.op is None:
+                    raise
+                raise undecodable(tries.op, request, response) from exc
             outcome = tries.retryable_status(response)
             if outcome is not None:
                 wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
