@@ -168,7 +168,16 @@ async def test_async(case: Case, async_client: AsyncOrchestra, server: SandboxSe
     _check(case, outcome, verdict, server, ref)
 
 
-def test_the_matrix_has_at_least_200_cases() -> None:
+def test_the_matrix_has_at_least_200_cases_and_the_readme_shows_its_counts() -> None:
+    from chaos import FAULTS, OPERATIONS
+
+    from conftest import ROOT
+
     assert len(CASES) >= 200
     assert {c.mode for c in CASES} == {"sync", "async"}
-    assert MATRIX is not None
+    assert {c.operation for c in CASES} == set(OPERATIONS)
+    per_fault = len(CASES) // len(FAULTS)
+    readme = (ROOT / "README.md").read_text()
+    assert f"| **total** | **{len(CASES)}** |" in readme
+    assert f"| `drop_after_commit` | {per_fault} |" in readme
+    assert MATRIX.rows == [] or all(not r.duplicated and not r.disagrees for r in MATRIX.rows)
