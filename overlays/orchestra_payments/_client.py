@@ -155,7 +155,12 @@ class Orchestra(_BaseOrchestra, Resources):
         retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
         transport: an httpx transport to send through (wrapped by the retry transport).
         limits, proxy, event_hooks, headers: passed to httpx.
-        sleep, clock, rng: injectable for tests (the retry waits and the budget).
+        sleep, clock, rng: injectable for tests (the retry waits, the budget, and the waits
+            of ``payment_gateway.reconcile``).
+
+    Every method also takes ``timeout=`` and ``deadline=`` (total seconds across tries). A
+    charge or authorize sent without ``myRef`` gets a generated one (``orc-`` and 16 hex
+    digits), on the result as ``result["myRef"]`` and on any error as ``.my_ref``.
 
     Raises:
         ConfigurationError: no key, an unusable URL, or http:// to a remote host.
