@@ -442,3 +442,41 @@ async def test_a_cancelled_read_logs_nothing(caplog: pytest.LogCaptureFixture) -
         ):
             await task
     assert caplog.messages == []
+
+
+# --- the low-level path -------------------------------------------------------------------
+
+
+def test_a_low_level_charge_without_my_ref_gets_one_and_is_reconcilable() -> None:
+    from orchestra_api.api.payment_gateway import gateway_charge
+    from orchestra_api.models import ChargeRequest
+
+    body = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
+    client, script, _ = make_client([httpx.ReadTimeout("slow"), status(200, SUCCESS)])
+    with pytest.raises(OutcomeUnknownError) as info:
+        gateway_charge.sync_detailed(client=client.low_level, body=ChargeRequest.from_dict(body))
+    sent_ref = sent(script.requests[0])["myRef"]
+    assert MY_REF.fullmatch(sent_ref)
+    assert info.value.my_ref == sent_ref
+    assert f"myRef {sent_ref!r}" in str(info.value)
+    assert client.payment_gateway.reconcile(info.value).verdict == "succeeded"
+    assert sent(script.requests[1])["myRef"] == sent_ref
+
+
+def test_a_low_level_charge_with_my_ref_is_sent_byte_for_byte() -> None:
+    from orchestra_api.api.payment_gateway import gateway_charge
+    from orchestra_api.models import ChargeRequest
+
+    client, script, _ = make_client([status(202, SUCCESS)])
+    gateway_charge.sync_detailed(client=client.low_level, body=ChargeRequest.from_dict(CHARGE_BODY))
+    request = script.requests[0]
+    assert sent(request)["myRef"] == "order-123456"
+    assert int(request.headers["Content-Length"]) == len(request.content)
+
+
+def test_a_charge_that_cannot_be_looked_up_says_so() -> None:
+    from orchestra_payments._outcome import advice, facts_of
+
+    request = httpx.Request("POST", "https://x.test/PaymentGateway/charge", json={"amount": 1})
+    message = advice("GatewayCharge", facts_of(request))
+    assert "without myRef" in message and "reconcile" not in message

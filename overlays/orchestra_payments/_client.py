@@ -79,7 +79,10 @@ def _prepare(
                 "deadline must be a positive number of seconds", field="deadline"
             )
         kwargs["extensions"] = {**kwargs.get("extensions", {}), c.DEADLINE_EXTENSION: deadline}
-    return ensure_my_ref(op, kwargs.get("json")) if op.moves_money else None
+    if not op.moves_money:
+        return None
+    kwargs["extensions"] = {**kwargs.get("extensions", {}), c.MY_REF_EXTENSION: True}
+    return ensure_my_ref(op, kwargs.get("json"))
 
 
 def _stamp(parsed: Any, my_ref: str | None) -> None:

@@ -13,11 +13,11 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from ._exceptions import OutcomeUnknownError, RequestValidationError
 
 if TYPE_CHECKING:
-    import httpx
-
     from orchestra_api.models.operation_result import OperationResult
 
     from ._base import Operation
@@ -54,6 +54,25 @@ def ensure_my_ref(op: Operation, body: Any) -> str | None:
     return ref if isinstance(ref, str) else None
 
 
+def with_my_ref(op: Operation, request: httpx.Request) -> httpx.Request:
+    """The request of a charge or authorize that bypassed the facade (the generated low-level
+    functions) without myRef, with a generated one: every payment can be reconciled."""
+    try:
+        body = json.loads(request.content)
+    except (ValueError, RecursionError, httpx.RequestNotRead):  # sent as it is
+        return request
+    if not isinstance(body, dict) or body.get("myRef") is not None:
+        ensure_my_ref(op, body)  # still refuse a misspelt key
+        return request
+    ensure_my_ref(op, body)
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    headers = request.headers.copy()
+    headers["Content-Length"] = str(len(content))
+    return httpx.Request(
+        request.method, request.url, headers=headers, content=content, extensions=request.extensions
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What a request said that a reconciliation needs (no card data, no credentials)."""
@@ -71,7 +90,7 @@ def facts_of(request: httpx.Request | None) -> Facts:
         body = json.loads(request.content or b"null")
     except (ValueError, RecursionError):
         return Facts()
-    except Exception:  # httpx.RequestNotRead for a streamed body
+    except httpx.RequestNotRead:  # a streamed body
         return Facts()
     if not isinstance(body, dict):
         return Facts()
@@ -93,6 +112,11 @@ def facts_of(request: httpx.Request | None) -> Facts:
 
 def advice(operation: str, facts: Facts) -> str:
     """The next step, right for this operation."""
+    if operation in ORIGINALS and not facts.my_ref:
+        return (
+            "It was sent without myRef, so status cannot find it: check the gateway's own "
+            "records before sending it again (the client generates a myRef when you send none)."
+        )
     if operation in FOLLOW_UPS:
         kind = FOLLOW_UPS[operation].lower()
         return (
@@ -101,12 +125,10 @@ def advice(operation: str, facts: Facts) -> str:
             f"latest operation is this {kind} (type and amount). status by myRef does not find "
             f"a {kind}."
         )
-    if facts.my_ref:
-        return (
-            f"Do not charge again blindly: call payment_gateway.reconcile(error) (it asks "
-            f"status by myRef {facts.my_ref!r}, over a bounded wait)."
-        )
-    return "Do not send it again blindly: call payment_gateway.reconcile(error)."
+    return (
+        f"Do not send it again blindly: call payment_gateway.reconcile(error) (it asks "
+        f"status by myRef {facts.my_ref!r}, over a bounded wait)."
+    )
 
 
 def outcome_unknown(

@@ -36,7 +36,7 @@ from ._exceptions import (
     OrchestraError,
     UnexpectedResponseError,
 )
-from ._outcome import facts_of, outcome_unknown
+from ._outcome import ORIGINALS, facts_of, outcome_unknown, with_my_ref
 from ._redact import excerpt
 
 logger = logging.getLogger("orchestra_payments")
@@ -221,8 +221,14 @@ class _Tries:
 
     def __init__(self, transport: _RetryBase, request: httpx.Request) -> None:
         self.t = transport
+        self.op = op = transport.classify(request)
+        if (
+            op is not None
+            and op.operation_id in ORIGINALS
+            and not request.extensions.get(c.MY_REF_EXTENSION)
+        ):
+            request = with_my_ref(op, request)
         self.request = request
-        self.op = transport.classify(request)
         self.start = transport.clock()
         self.attempt = 1
         self.ambiguous = False  # a try that may have reached Orchestra got no answer
@@ -332,6 +338,7 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         tries = _Tries(self, request)
+        request = tries.request
         while True:
             tries.arm()
             response: httpx.Response | None = None
@@ -385,6 +392,7 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         tries = _Tries(self, request)
+        request = tries.request
         while True:
             tries.arm()
             response: httpx.Response | None = None
