@@ -109,14 +109,23 @@ def test_a_malformed_answer_is_a_typed_error_on_every_path(path: str, answer: st
         assert info.value.my_ref == "order-123456"
 
 
-async def test_async_malformed_answers_are_typed() -> None:
-    for answer in BAD.values():
-        client, _, _ = make_async_client([answer])
-        async with client:
-            with pytest.raises(OutcomeUnknownError):
-                await client.payment_gateway.charge(CHARGE_BODY)
-            with pytest.raises(UnexpectedResponseError):
-                await client.gateway_accounts.list()
+@pytest.mark.parametrize("answer", sorted(BAD))
+async def test_async_malformed_answers_are_typed_on_facade_and_low_level(answer: str) -> None:
+    from orchestra_api.api.payment_gateway import gateway_charge, gateway_list
+    from orchestra_api.models import ChargeRequest
+
+    client, _, _ = make_async_client([BAD[answer]])
+    async with client:
+        with pytest.raises(OutcomeUnknownError):
+            await client.payment_gateway.charge(CHARGE_BODY)
+        with pytest.raises(UnexpectedResponseError):
+            await client.gateway_accounts.list()
+        with pytest.raises(OutcomeUnknownError):
+            await gateway_charge.asyncio_detailed(
+                client=client.low_level, body=ChargeRequest.from_dict(CHARGE_BODY)
+            )
+        with pytest.raises(UnexpectedResponseError):
+            await gateway_list.asyncio_detailed(client=client.low_level)
 
 
 def test_a_body_cut_off_mid_read_is_retried_for_a_safe_operation() -> None:

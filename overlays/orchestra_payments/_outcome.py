@@ -42,16 +42,18 @@ def ensure_my_ref(op: Operation, body: Any) -> str | None:
     it and the payment could not be looked up."""
     if not isinstance(body, dict):
         return None
+    ref = body.get("myRef")
+    if ref is not None:
+        return ref if isinstance(ref, str) else None
     for key in body:
-        if isinstance(key, str) and key != "myRef" and key.lower() == "myref":
+        if isinstance(key, str) and len(key) == 5 and key.lower() == "myref":
             raise RequestValidationError(
                 f"{key!r} is not a field of the API: the reference is spelled 'myRef'",
                 field=key,
             )
-    ref = body.get("myRef")
-    if ref is None and op.operation_id in ORIGINALS:
+    if op.operation_id in ORIGINALS:
         ref = body["myRef"] = generate_my_ref()
-    return ref if isinstance(ref, str) else None
+    return ref
 
 
 def with_my_ref(op: Operation, request: httpx.Request) -> httpx.Request:
@@ -62,7 +64,6 @@ def with_my_ref(op: Operation, request: httpx.Request) -> httpx.Request:
     except (ValueError, RecursionError, httpx.RequestNotRead):  # sent as it is
         return request
     if not isinstance(body, dict) or body.get("myRef") is not None:
-        ensure_my_ref(op, body)  # still refuse a misspelt key
         return request
     ensure_my_ref(op, body)
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()

@@ -236,6 +236,12 @@ class _Tries:
         budget = transport.policy.timeout
         self.budget = min(budget, float(deadline)) if deadline is not None else budget
         self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
+        # Whether the first try's timeouts can outlast the budget (else they stay as they are).
+        self.cut = (
+            deadline is not None
+            or not self.timeouts
+            or any(v is None or v > budget for v in self.timeouts.values())
+        )
 
     @property
     def name(self) -> str:
@@ -246,6 +252,8 @@ class _Tries:
 
     def arm(self) -> None:
         """Cut this try's timeouts to what is left of the budget."""
+        if self.attempt == 1 and not self.cut:
+            return
         left = max(self.left(), 0.001)
         self.request.extensions["timeout"] = {
             k: left if (v := self.timeouts.get(k)) is None else min(float(v), left)
