@@ -92,6 +92,9 @@ def outcome_of_error(exc: httpx.TransportError) -> Outcome:
     return Outcome.MAYBE_SENT
 
 
+_STATUS_OUTCOMES = {503: Outcome.UNAVAILABLE, 429: Outcome.RATE_LIMITED}
+
+
 def should_retry(op: Operation | None, outcome: Outcome) -> bool:
     """The retry decision, by operation and outcome alone."""
     if outcome in (Outcome.UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.NOT_SENT):
@@ -287,13 +290,6 @@ class _Tries:
         self.attempt += 1
         return delay
 
-    def retryable_status(self, response: httpx.Response) -> Outcome | None:
-        if response.status_code == 503:
-            return Outcome.UNAVAILABLE
-        if response.status_code == 429:
-            return Outcome.RATE_LIMITED
-        return None
-
     def done(self, response: httpx.Response) -> httpx.Response:
         op = self.op
         if (
@@ -307,7 +303,6 @@ class _Tries:
             logger.info("%s: 404 after a try whose answer was lost: already deleted", self.name)
             response.close()
             response = httpx.Response(200, request=self.request)
-            response.extensions[c.ALREADY_DELETED_EXTENSION] = True
         response.extensions[c.ATTEMPTS_EXTENSION] = self.attempt
         return response
 
@@ -365,7 +360,7 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
                 if tries.op is None:
                     raise
                 raise undecodable(tries.op, request, response) from exc
-            outcome = tries.retryable_status(response)
+            outcome = _STATUS_OUTCOMES.get(response.status_code)
             if outcome is not None:
                 wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
                 if wait is not None:
@@ -419,7 +414,7 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
                 if tries.op is None:
                     raise
                 raise undecodable(tries.op, request, response) from exc
-            outcome = tries.retryable_status(response)
+            outcome = _STATUS_OUTCOMES.get(response.status_code)
             if outcome is not None:
                 wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
                 if wait is not None:
