@@ -72,4 +72,6 @@ def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
         "datetime",
         "os",
         "types",
+        "decimal",
+        "threading",
     }

@@ -16,12 +16,18 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
-from ._exceptions import OrchestraError, RequestValidationError
+from ._encode import check_headers, check_minor_units, encode_json
+from ._exceptions import (
+    ConfigurationError,
+    OrchestraError,
+    RequestValidationError,
+)
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._outcome import ensure_my_ref
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
+from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
+from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for, undecodable
 
 if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
@@ -35,6 +41,7 @@ _USER_AGENT = "orchestra-payments-python/0.1.0"
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
 _TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
+_NO_BODY: Any = object()
 
 
 def classify(request: httpx.Request, prefix: str = "") -> Operation | None:
@@ -62,13 +69,21 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     return error_for(op, request, exc)
 
 
-def _prepare(
-    op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes, deadline: float | None
-) -> str | None:
-    """Per-call request options, and the myRef the request carries (generated for a charge or
-    authorize that has none, so that it can always be reconciled)."""
-    if timeout is not None:
-        kwargs["timeout"] = timeout
+def _unreadable(op: Operation, exc: httpx.RequestError) -> OrchestraError:
+    """An answer httpx could not read (the retry transport types a broken Content-Encoding
+    first; this is the net for anything else httpx raises after sending)."""
+    try:
+        request: httpx.Request | None = exc.request
+    except RuntimeError:
+        request = None
+    if request is None:
+        request = httpx.Request(op.method, "http://unknown/")
+    return undecodable(op, request, None)
+
+
+def _call_extensions(op: Operation, deadline: float | None) -> dict[str, Any]:
+    """Per-call options for the retry transport: the deadline, and that the myRef is done."""
+    extensions: dict[str, Any] = {}
     if deadline is not None:
         if (
             isinstance(deadline, bool)
@@ -78,11 +93,10 @@ def _prepare(
             raise RequestValidationError(
                 "deadline must be a positive number of seconds", field="deadline"
             )
-        kwargs["extensions"] = {**kwargs.get("extensions", {}), c.DEADLINE_EXTENSION: deadline}
-    if not op.moves_money:
-        return None
-    kwargs["extensions"] = {**kwargs.get("extensions", {}), c.MY_REF_EXTENSION: True}
-    return ensure_my_ref(op, kwargs.get("json"))
+        extensions[c.DEADLINE_EXTENSION] = deadline
+    if op.moves_money:
+        extensions[c.MY_REF_EXTENSION] = True
+    return extensions
 
 
 def _stamp(parsed: Any, my_ref: str | None) -> None:
@@ -118,6 +132,7 @@ class _BaseOrchestra:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
+        install_log_filter()
 
     @property
     def base_url(self) -> str:
@@ -132,6 +147,10 @@ class _BaseOrchestra:
         """What the sync and async httpx clients share."""
         merged = {"User-Agent": _USER_AGENT, **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
+        try:
+            check_headers(merged)
+        except RequestValidationError as exc:
+            raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         return {
             "base_url": self.base_url,
             "headers": merged,
@@ -141,6 +160,47 @@ class _BaseOrchestra:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    @staticmethod
+    def _prepare(
+        op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes, deadline: float | None
+    ) -> tuple[Any, str | None]:
+        """Check and encode the request before anything is sent; returns the JSON body and the
+        myRef it carries (generated for a charge or authorize that has none, so that it can
+        always be reconciled)."""
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        extensions = _call_extensions(op, deadline)
+        if extensions:
+            kwargs["extensions"] = {**kwargs.get("extensions", {}), **extensions}
+        headers = kwargs.get("headers")
+        if headers:
+            check_headers(headers)
+        body = kwargs.pop("json", _NO_BODY)
+        my_ref = None
+        if body is not _NO_BODY:
+            if op.moves_money:
+                my_ref = ensure_my_ref(op, body)
+            kwargs["content"] = encode_json(body)
+            check_minor_units(body)
+        return body, my_ref
+
+    @staticmethod
+    def _failure(op: Operation, exc: Exception, body: Any, my_ref: str | None) -> Exception:
+        """The exception to raise for a failed call, its whole chain redacted (an httpcore
+        error may quote a header; a server may echo the request)."""
+        error: Exception = exc
+        if isinstance(exc, httpx.RequestError):
+            if isinstance(exc, httpx.TransportError):
+                error = _transport_error(op, exc)
+            else:
+                error = _unreadable(op, exc)
+            error.__cause__ = exc
+            error.__suppress_context__ = True
+        scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
+        if isinstance(error, OrchestraError) and error.my_ref is None:
+            error.my_ref = my_ref
+        return error
 
 
 class Orchestra(_BaseOrchestra, Resources):
@@ -227,18 +287,15 @@ class Orchestra(_BaseOrchestra, Resources):
         timeout: TimeoutTypes,
         deadline: float | None = None,
     ) -> ApiResponse[T]:
-        my_ref = _prepare(op, kwargs, timeout, deadline)
+        body, my_ref = self._prepare(op, kwargs, timeout, deadline)
         try:
-            try:
-                response = self._http.request(**kwargs)
-            except httpx.TransportError as exc:
-                raise _transport_error(op, exc) from exc
-            answer = handle_response(op, response, parse)
-        except OrchestraError as exc:
-            exc.my_ref = exc.my_ref or my_ref
-            raise
-        _stamp(answer.parsed, my_ref)
-        return answer
+            answer = handle_response(op, self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body, my_ref)
+        else:
+            _stamp(answer.parsed, my_ref)
+            return answer
+        raise error
 
     def close(self) -> None:
         self._http.close()
@@ -317,27 +374,24 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         timeout: TimeoutTypes,
         deadline: float | None = None,
     ) -> ApiResponse[T]:
-        my_ref = _prepare(op, kwargs, timeout, deadline)
+        body, my_ref = self._prepare(op, kwargs, timeout, deadline)
         try:
-            try:
-                response = await self._http.request(**kwargs)
-            except httpx.TransportError as exc:
-                raise _transport_error(op, exc) from exc
-            except asyncio.CancelledError:
-                if op.moves_money:
-                    logger.warning(
-                        "%s cancelled while in flight (myRef %r): it may have reached the "
-                        "gateway; reconcile before sending it again",
-                        op.operation_id,
-                        my_ref,
-                    )
-                raise
-            answer = handle_response(op, response, parse)
-        except OrchestraError as exc:
-            exc.my_ref = exc.my_ref or my_ref
+            answer = handle_response(op, await self._http.request(**kwargs), parse)
+        except asyncio.CancelledError:
+            if op.moves_money:
+                logger.warning(
+                    "%s cancelled while in flight (myRef %r): it may have reached the gateway; "
+                    "reconcile before sending it again",
+                    op.operation_id,
+                    my_ref,
+                )
             raise
-        _stamp(answer.parsed, my_ref)
-        return answer
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body, my_ref)
+        else:
+            _stamp(answer.parsed, my_ref)
+            return answer
+        raise error
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._redact import redact_text
+
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
 
@@ -37,6 +39,10 @@ class OrchestraError(Exception):
 
     my_ref: str | None = None
     """The ``myRef`` the request carried (generated when the caller sent none), if any."""
+
+    def __init__(self, *args: object) -> None:
+        # Every message passes the redactor, whoever builds it.
+        super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigurationError(OrchestraError):
