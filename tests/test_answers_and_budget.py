@@ -12,6 +12,9 @@ from overlay_helpers import CHARGE_BODY, SUCCESS, Clock, make_async_client, make
 
 from orchestra_payments import (
     APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    GatewayRejectedError,
     Orchestra,
     OrchestraError,
     OutcomeUnknownError,
@@ -61,11 +64,16 @@ def cut_off(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, stream=_CutOff(), request=request)
 
 
+def wrong_container(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(202, content=b'"Success"', request=request)
+
+
 BAD: dict[str, Answer] = {
     "bad_gzip": bad_gzip,
     "deep_nesting": deep,
     "empty": empty,
     "truncated": truncated,
+    "wrong_container": wrong_container,
 }
 
 
@@ -126,6 +134,34 @@ async def test_async_malformed_answers_are_typed_on_facade_and_low_level(answer:
             )
         with pytest.raises(UnexpectedResponseError):
             await gateway_list.asyncio_detailed(client=client.low_level)
+
+
+@pytest.mark.parametrize(
+    ("code", "content", "expected"),
+    [
+        (409, b"", GatewayRejectedError),
+        (409, b'{"operationResultCode": "Rej', GatewayRejectedError),
+        (400, b"<html>bad request</html>", BadRequestError),
+        (401, b"[]", AuthenticationError),
+    ],
+)
+def test_a_low_level_error_answer_with_a_broken_body_is_typed(
+    code: int, content: bytes, expected: type[OrchestraError]
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(code, content=content, request=request)
+
+    client, script, _ = make_client([answer])
+    with pytest.raises(expected):
+        low_level_charge(client)
+    assert len(script.requests) == 1
+
+
+def test_a_low_level_error_answer_with_a_good_body_is_returned_parsed() -> None:
+    client, _, _ = make_client([status(409, {**SUCCESS, "operationResultCode": "Rejected"})])
+    response = low_level_charge(client)
+    assert response.status_code == 409
+    assert str(response.parsed.operation_result_code) == "Rejected"
 
 
 def test_a_body_cut_off_mid_read_is_retried_for_a_safe_operation() -> None:

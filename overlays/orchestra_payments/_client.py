@@ -82,8 +82,9 @@ def _unreadable(op: Operation, exc: httpx.RequestError) -> OrchestraError:
 
 
 def _call_extensions(op: Operation, deadline: float | None) -> dict[str, Any]:
-    """Per-call options for the retry transport: the deadline, and that the myRef is done."""
-    extensions: dict[str, Any] = {}
+    """Per-call options for the retry transport: the deadline, and that the facade sends it
+    (its myRef is done, its error answers are mapped by ``handle_response``)."""
+    extensions: dict[str, Any] = {c.FACADE_EXTENSION: True}
     if deadline is not None:
         if (
             isinstance(deadline, bool)
@@ -94,8 +95,6 @@ def _call_extensions(op: Operation, deadline: float | None) -> dict[str, Any]:
                 "deadline must be a positive number of seconds", field="deadline"
             )
         extensions[c.DEADLINE_EXTENSION] = deadline
-    if op.moves_money:
-        extensions[c.MY_REF_EXTENSION] = True
     return extensions
 
 
@@ -170,9 +169,7 @@ class _BaseOrchestra:
         always be reconciled)."""
         if timeout is not None:
             kwargs["timeout"] = timeout
-        extensions = _call_extensions(op, deadline)
-        if extensions:
-            kwargs["extensions"] = {**kwargs.get("extensions", {}), **extensions}
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), **_call_extensions(op, deadline)}
         headers = kwargs.get("headers")
         if headers:
             check_headers(headers)

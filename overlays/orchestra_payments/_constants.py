@@ -20,7 +20,7 @@ DEFAULT_RETRY_BUDGET = 90.0
 ATTEMPTS_EXTENSION = "orchestra_attempts"
 JSON_EXTENSION = "orchestra_json"  # the parsed body, read and checked by the retry transport
 DEADLINE_EXTENSION = "orchestra_deadline"  # a per-call total budget in seconds
-MY_REF_EXTENSION = "orchestra_my_ref_checked"  # the client's request path gave it a myRef
+FACADE_EXTENSION = "orchestra_facade"  # sent by the facade (myRef done, answers mapped there)
 
 # reconcile(): ask status until a definite answer, waiting 0.5 s, 1 s, 2 s, 4 s, 4 s...
 DEFAULT_RECONCILE_WAIT = 30.0

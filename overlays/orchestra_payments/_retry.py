@@ -38,6 +38,7 @@ from ._exceptions import (
 )
 from ._outcome import ORIGINALS, facts_of, outcome_unknown, with_my_ref
 from ._redact import excerpt
+from ._response import make_status_error
 
 logger = logging.getLogger("orchestra_payments")
 
@@ -197,10 +198,20 @@ def undecodable(
     )
 
 
+# Error statuses whose bodies the generated low-level functions parse as a JSON object.
+_PARSED_ERRORS = frozenset({400, 401, 409})
+
+
 def check_body(op: Operation, response: httpx.Response) -> None:
     """Parse a read 2xx body once (kept in the response's extensions for the facade), or
-    raise the typed error for a body that is empty, not JSON, or nested too deep."""
-    if op.success == "empty" or not 200 <= response.status_code < 300:
+    raise the typed error for a body that is empty, not JSON, nested too deep, or not the
+    documented JSON container."""
+    status = response.status_code
+    if not 200 <= status < 300:
+        if status in _PARSED_ERRORS and not response.request.extensions.get(c.FACADE_EXTENSION):
+            _check_error_body(op, response)
+        return
+    if op.success == "empty":
         return
     content = response.content
     if not content.strip():
@@ -213,7 +224,21 @@ def check_body(op: Operation, response: httpx.Response) -> None:
         raise unusable_body(
             op, response, "the body is not JSON (truncated?)", content=content
         ) from None
+    expected = list if op.success == "array" else dict
+    if not isinstance(body, expected):
+        raise unusable_body(op, response, f"the body is not a JSON {expected.__name__}")
     response.extensions[c.JSON_EXTENSION] = body
+
+
+def _check_error_body(op: Operation, response: httpx.Response) -> None:
+    """On the low-level path, an error answer whose body the generated parser would choke on
+    raises the typed error the facade gives for it (never a JSONDecodeError)."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        raise make_status_error(op, response)
 
 
 Classifier = Callable[[httpx.Request], Operation | None]
@@ -228,7 +253,7 @@ class _Tries:
         if (
             op is not None
             and op.operation_id in ORIGINALS
-            and not request.extensions.get(c.MY_REF_EXTENSION)
+            and not request.extensions.get(c.FACADE_EXTENSION)
         ):
             request = with_my_ref(op, request)
         self.request = request
