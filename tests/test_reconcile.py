@@ -203,6 +203,13 @@ def test_a_lookup_that_stays_unavailable_is_undetermined_not_not_found() -> None
     assert outcome.verdict == "undetermined"
 
 
+def test_a_charge_found_with_another_amount_is_undetermined() -> None:
+    other = {**SUCCESS, "amount": 99.0}  # a reused myRef: not the charge that was lost
+    client, _, _ = make_client([httpx.ReadTimeout("slow"), status(200, other)])
+    outcome = client.payment_gateway.reconcile(lost_charge(client), wait=2)
+    assert outcome.verdict == "undetermined"
+
+
 def test_a_declined_charge_is_declined() -> None:
     rejected = {**SUCCESS, "operationResultCode": "Rejected", "gatewayResultCode": "05"}
     client, _, _ = make_client([httpx.ReadTimeout("slow"), status(200, rejected)])

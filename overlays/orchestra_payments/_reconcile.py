@@ -157,8 +157,8 @@ def _judge(target: _Target, outcome: OperationResult | OrchestraError) -> _Step:
     if code == "NotImplemented":
         return "undetermined"
     if kind in target.types:
-        if target.operation in FOLLOW_UPS and not _same_amount(target.amount, outcome.amount):
-            return "unclear"  # an earlier operation of the same type
+        if not _same_amount(target.amount, outcome.amount):
+            return "unclear"  # another operation of the same type (a reused myRef...)
         if code in ("Success", "Accepted"):
             return "succeeded"
         if code == "Rejected":
