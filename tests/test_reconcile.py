@@ -24,6 +24,7 @@ from orchestra_payments import (
     MY_REF_PREFIX,
     AsyncOrchestra,
     GatewayRejectedError,
+    NotFoundError,
     Orchestra,
     OutcomeUnknownError,
     RequestValidationError,
@@ -487,3 +488,14 @@ def test_a_charge_that_cannot_be_looked_up_says_so() -> None:
     request = httpx.Request("POST", "https://x.test/PaymentGateway/charge", json={"amount": 1})
     message = advice("GatewayCharge", facts_of(request))
     assert "without myRef" in message and "reconcile" not in message
+
+
+def test_a_token_delete_whose_answer_was_dropped_reports_success(
+    client: Orchestra, sandbox: SandboxServer
+) -> None:
+    token = client.string_tokens.create({"payload": "4242424242424242"}).token
+    assert isinstance(token, str)
+    sandbox.app.inject("drop_after_commit", "StringTokenDelete")
+    client.string_tokens.delete(token)  # the first try deleted it; the retry finds nothing
+    with pytest.raises(NotFoundError):
+        client.string_tokens.retrieve(token)
