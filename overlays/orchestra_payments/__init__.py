@@ -21,14 +21,19 @@ from ._exceptions import (
     OrchestraError,
     OutcomeUnknownError,
     PoolTimeoutError,
+    RateLimitError,
     RequestValidationError,
+    TransactionNotFoundError,
     UnexpectedResponseError,
 )
+from ._outcome import MY_REF_PREFIX, generate_my_ref
+from ._reconcile import Reconciliation
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MY_REF_PREFIX",
     "NO_RETRY",
     "APIConnectionError",
     "APIStatusError",
@@ -47,10 +52,14 @@ __all__ = [
     "OrchestraError",
     "OutcomeUnknownError",
     "PoolTimeoutError",
+    "RateLimitError",
+    "Reconciliation",
     "RequestValidationError",
     "RetryPolicy",
+    "TransactionNotFoundError",
     "UnexpectedResponseError",
     "__version__",
+    "generate_my_ref",
     "retry_delay",
     "should_retry",
 ]
