@@ -60,18 +60,6 @@ def test_the_aiohttp_extra_is_imported_only_by_its_backend_and_only_when_chosen(
     assert out.stdout.strip() == "[]"
 
 
-def test_sync_users_do_not_import_asyncio() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, orchestra_payments as o; o.Orchestra(api_key='k'); "
-        "print('asyncio' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
-
 def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
     import tomllib
 
