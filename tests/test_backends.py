@@ -233,6 +233,27 @@ async def test_a_charge_that_waited_past_the_pool_timeout_is_not_sent_and_says_s
     ]
 
 
+async def test_a_wait_for_a_connection_ends_at_the_calls_deadline(
+    orchestra_sandbox: SandboxServer, http_backend: HttpBackend
+) -> None:
+    async with AsyncOrchestra(
+        api_key=orchestra_sandbox.api_key,
+        base_url=orchestra_sandbox.base_url,
+        limits=httpx.Limits(max_connections=1),
+        http_backend=http_backend,
+    ) as client:
+        await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
+        orchestra_sandbox.app.inject("latency", "GatewayCharge", seconds=1.0)
+        slow = asyncio.create_task(client.payment_gateway.charge(body(myRef="order-slow02")))
+        while orchestra_sandbox.app.faults.pending():
+            await asyncio.sleep(0.005)  # the slow charge has reached the sandbox
+        with pytest.raises(PoolTimeoutError) as info:
+            await client.payment_gateway.charge(body(myRef="order-queue2"), deadline=0.05)
+        await slow
+    assert 0.04 <= info.value.waited < 0.5  # the deadline, not the 10 s pool timeout
+    assert [e["myRef"] for e in ledger(orchestra_sandbox, "Charge")] == ["order-slow02"]
+
+
 async def test_500_concurrent_charges_through_10_connections_all_succeed_once(
     orchestra_sandbox: SandboxServer, http_backend: HttpBackend
 ) -> None:

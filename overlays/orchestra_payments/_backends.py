@@ -30,7 +30,7 @@ from ._base import Operation
 from ._exceptions import ConfigurationError, PoolTimeoutError
 
 if TYPE_CHECKING:
-    import asyncio  # imported when a call first waits: sync users never pay for it
+    import asyncio  # imported where a call first waits
 
 logger = logging.getLogger("orchestra_payments")
 
