@@ -23,15 +23,16 @@ from typing import Any
 import httpx
 
 from orchestra_payments import AsyncOrchestra, Orchestra
+from orchestra_payments.params import CardParams, ChargeParams
 
 KEY = "sandbox-orchestra-key"
-CARD = {
+CARD: CardParams = {
     "cardHolderName": "Bench",
     "cardNumber": "4242424242424242",
     "expirationMonth": 12,
     "expirationYear": 2030,
 }
-BODY = {
+BODY: ChargeParams = {
     "amount": 1.0,
     "currency": "USD",
     "myRef": "bench-000001",

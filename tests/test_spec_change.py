@@ -315,7 +315,8 @@ def repo(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "generator-config.yaml", root / "generator-config.yaml")
     facade = root / "overlays" / "orchestra_payments"
     facade.mkdir(parents=True)
-    shutil.copy(ROOT / "overlays" / "orchestra_payments" / "_facade.py", facade / "_facade.py")
+    for name in ("_generated_facade.py", "_generated_params.py"):
+        shutil.copy(ROOT / "overlays" / "orchestra_payments" / name, facade / name)
     (tmp_path / "shared" / "openapi").mkdir(parents=True)
     shutil.copy(NEW, tmp_path / "shared" / "openapi" / NEW.name)
     return root

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -14,7 +15,14 @@ from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._exceptions import OrchestraError
-from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
+from ._generated_facade import (
+    OPERATIONS,
+    AsyncResources,
+    AsyncResourcesRaw,
+    Resources,
+    ResourcesRaw,
+)
+from ._options import DEFAULTS, ClientOptions, apply_options
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 
@@ -70,6 +78,8 @@ def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClien
 
 
 class _BaseOrchestra:
+    _facade_client: Any
+
     def __init__(
         self,
         *,
@@ -77,11 +87,46 @@ class _BaseOrchestra:
         base_url: str | None,
         timeout: float | httpx.Timeout,
         retry: RetryPolicy | None,
+        clock: Callable[[], float],
     ) -> None:
         self._settings = resolve_settings(api_key, base_url)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
+        self._clock = clock
+        self._options = DEFAULTS
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other defaults for each call, sharing its connection
+        pool (closing either closes both).
+
+        Args:
+            timeout: seconds for each whole call (tries and waits included), or an
+                ``httpx.Timeout`` for each try.
+            retry: the ``RetryPolicy`` of each call.
+            headers: added to each request (a call's ``extra_headers`` win).
+        """
+        merged = ClientOptions(
+            timeout=self._options.timeout if timeout is None else timeout,
+            retry=retry or self._options.retry,
+            headers={**(self._options.headers or {}), **(headers or {})} or None,
+        )
+        clone = copy.copy(self)
+        # Drop what is cached per instance (resources bound to this client), keep the rest.
+        clone.__dict__ = {
+            name: value
+            for name, value in self.__dict__.items()
+            if not isinstance(getattr(type(self), name, None), cached_property)
+        }
+        clone._options = merged
+        clone._facade_client = clone
+        return clone
 
     @property
     def base_url(self) -> str:
@@ -144,7 +189,9 @@ class Orchestra(_BaseOrchestra, Resources):
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
+        super().__init__(
+            api_key=api_key, base_url=base_url, timeout=timeout, retry=retry, clock=clock
+        )
         inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy)
         retrying = RetryTransport(
             inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
@@ -177,9 +224,21 @@ class Orchestra(_BaseOrchestra, Resources):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        *,
+        deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        if (
+            timeout is not None
+            or deadline is not None
+            or retry is not None
+            or extra_headers
+            or self._options is not DEFAULTS
+        ):
+            apply_options(
+                kwargs, self._options, self._clock, timeout, deadline, retry, extra_headers
+            )
         try:
             response = self._http.request(**kwargs)
         except httpx.TransportError as exc:
@@ -219,7 +278,9 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
+        super().__init__(
+            api_key=api_key, base_url=base_url, timeout=timeout, retry=retry, clock=clock
+        )
         inner = transport or httpx.AsyncHTTPTransport(limits=limits, proxy=proxy)
         retrying = AsyncRetryTransport(
             inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
@@ -254,9 +315,21 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        *,
+        deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        if (
+            timeout is not None
+            or deadline is not None
+            or retry is not None
+            or extra_headers
+            or self._options is not DEFAULTS
+        ):
+            apply_options(
+                kwargs, self._options, self._clock, timeout, deadline, retry, extra_headers
+            )
         try:
             response = await self._http.request(**kwargs)
         except httpx.TransportError as exc:

@@ -29,6 +29,7 @@ from ._exceptions import (
     OrchestraError,
     OutcomeUnknownError,
 )
+from ._options import CALL_EXTENSION, CallBudget, capped_timeouts
 
 logger = logging.getLogger("orchestra_payments")
 
@@ -175,6 +176,22 @@ class _Tries:
         self.op = transport.classify(request)
         self.start = transport.clock()
         self.attempt = 1
+        call = request.extensions.get(CALL_EXTENSION)
+        self.budget: CallBudget | None = call if isinstance(call, CallBudget) else None
+        self.policy = (self.budget and self.budget.policy) or transport.policy
+
+    def before_try(self) -> None:
+        """Within the call's time budget (if it has one), cap this try's timeouts to what is
+        left, or end the call when nothing is."""
+        remaining = self.budget.remaining(self.t.clock()) if self.budget else None
+        if remaining is None:
+            return
+        if remaining <= 0:
+            raise APITimeoutError(
+                f"{self.name}: the call's time budget ran out before try {self.attempt}",
+                operation=self.name,
+            )
+        capped_timeouts(self.request, remaining)
 
     @property
     def name(self) -> str:
@@ -182,10 +199,18 @@ class _Tries:
 
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
-        policy = self.t.policy
+        policy = self.policy
         if not should_retry(self.op, outcome) or self.attempt >= policy.attempts:
             return None
         delay = retry_delay(policy, self.attempt, retry_after, rng=self.t.rng)
+        remaining = self.budget.remaining(self.t.clock()) if self.budget else None
+        if remaining is not None and delay >= remaining:
+            logger.warning(
+                "not retrying %s after %s: the call's time budget would be exceeded",
+                self.name,
+                outcome.value,
+            )
+            return None
         if self.t.clock() - self.start + delay > policy.timeout:
             logger.warning(
                 "not retrying %s after %s: the %.1f s budget would be exceeded",
@@ -245,6 +270,7 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         tries = _Tries(self, request)
         while True:
+            tries.before_try()
             try:
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
@@ -286,6 +312,7 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         tries = _Tries(self, request)
         while True:
+            tries.before_try()
             try:
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as exc:
