@@ -10,7 +10,7 @@ import pytest
 from overlay_helpers import CHARGE_BODY, SUCCESS, make_async_client, make_client, status
 
 from conftest import ROOT
-from orchestra_api.models import ChargeRequest
+from orchestra_api.models import ChargeRequest, OperationResult
 from orchestra_payments import APITimeoutError, RequestValidationError, RetryPolicy
 from orchestra_payments.params import CardParams, ChargeParams, StatusParams
 
@@ -69,6 +69,14 @@ def test_a_typed_dict_body_is_sent_as_given_and_not_changed() -> None:
     assert json.dumps(body) == before
 
 
+def test_a_parsed_result_has_none_for_absent_fields_and_no_sentinel_in_its_repr() -> None:
+    client, _, _ = make_client([status(202, {"operationResultCode": "Success"})])
+    result = client.payment_gateway.status({"myRef": "order-1"})
+    assert result.gateway_reference is None
+    assert result.to_dict() == {"operationResultCode": "Success"}
+    assert "Unset" not in repr(result)
+
+
 def test_a_model_body_is_sent_as_its_to_dict() -> None:
     client, script, _ = make_client([status(202, SUCCESS)])
     model = ChargeRequest.from_dict(CHARGE_BODY)
@@ -98,6 +106,11 @@ if TYPE_CHECKING:
         "cvc": "123",
     }
     MISSING: ChargeParams = {"amount": 1.0, "currency": "USD"}  # type: ignore[typeddict-item]
+
+    def _reference(result: OperationResult) -> str | None:
+        # An absent optional field is None, typed so: no sentinel type to strip.
+        ref: str | None = result.gateway_reference
+        return ref
 
 
 # --- per-call options ----------------------------------------------------------------------
