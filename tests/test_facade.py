@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -216,3 +218,59 @@ def test_the_facade_is_generated_and_says_so() -> None:
     for path in overlay.glob("*.py"):
         text = path.read_text()
         assert "_get_kwargs" not in text and "_MappingBody" not in text, path.name
+
+
+def test_the_version_is_written_once_and_sent_in_the_user_agent() -> None:
+    import tomllib
+
+    import orchestra_payments
+    import orchestra_sandbox
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert orchestra_payments.__version__ == version
+    assert orchestra_sandbox.__version__ == version
+    client, script, _ = make_client([status(200, [])])
+    client.gateway_accounts.list()
+    assert script.requests[0].headers["User-Agent"] == f"orchestra-payments-python/{version}"
+    sources = [p for p in (ROOT / "overlays").rglob("*.py") if f'"{version}"' in p.read_text()]
+    assert sources == []
+
+
+# --- a spec that gains parameters -----------------------------------------------------------
+
+
+def test_a_new_optional_header_and_query_parameter_become_keyword_arguments(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    """Render the facade from a spec whose charge gained an optional header and query
+    parameter, load it beside the real one, and call it."""
+    import importlib.util
+
+    from facade import render_all
+    from generate import CONFIG
+    from specpatch import apply_patches, load_patches
+
+    spec, _ = apply_patches(copy.deepcopy(vendor_spec), load_patches(ROOT / "openapi/patches.json"))
+    spec["paths"]["/PaymentGateway/charge"]["post"]["parameters"] = [
+        {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}},
+        {"name": "dryRun", "in": "query", "schema": {"type": "boolean"}},
+    ]
+    text = render_all(spec, ROOT / "openapi/operations.yaml", CONFIG)["_generated_facade.py"]
+    path = tmp_path / "_variant_facade.py"
+    path.write_text(text)
+    module_spec = importlib.util.spec_from_file_location("orchestra_payments._variant", path)
+    assert module_spec is not None and module_spec.loader is not None
+    variant = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(variant)
+
+    client, script, _ = make_client([status(202, SUCCESS)])
+    resources = variant.Resources()
+    resources._facade_client = client
+    result = resources.payment_gateway.charge(CHARGE_BODY, x_request_id="req-9", dry_run=True)
+    assert result.gateway_reference == SUCCESS["gatewayReference"]
+    sent = script.requests[0]
+    assert sent.headers["X-Request-Id"] == "req-9"
+    assert sent.url.params["dryRun"] == "true"
+    resources.payment_gateway.charge(CHARGE_BODY)
+    assert "X-Request-Id" not in script.requests[1].headers
+    assert "dryRun" not in script.requests[1].url.params

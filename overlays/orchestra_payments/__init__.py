@@ -24,8 +24,7 @@ from ._exceptions import (
     UnexpectedResponseError,
 )
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "NO_RETRY",

@@ -25,6 +25,7 @@ from ._generated_facade import (
 from ._options import DEFAULTS, ClientOptions, apply_options
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
+from ._version import __version__
 
 if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
-_USER_AGENT = "orchestra-payments-python/0.1.0"
+_USER_AGENT = f"orchestra-payments-python/{__version__}"
 
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
