@@ -150,7 +150,7 @@ class Shapes:
         self.overrides = overrides
         self.by_schema: dict[str, Shape] = {}
         self.order: list[Shape] = []
-        self.enums: dict[str, tuple[str, str, list[str]]] = {}  # class -> (module, values)
+        self.enums: dict[str, tuple[str, str, list[str]]] = {}  # class -> (module, class, values)
 
     def add(self, ref: str, depth: int = 0) -> Shape:
         schema_name = ref.rsplit("/", 1)[-1]
@@ -206,7 +206,7 @@ class Shapes:
         class_name, module = class_of(ref, self.overrides)
         values = [str(v) for v in target["enum"]]
         self.enums[class_name] = (module, class_name, values)
-        return f"{class_name} | Literal[{', '.join(repr(v) for v in values)}]"
+        return f"{class_name} | {class_name}Value"
 
 
 def _param(p: dict[str, Any]) -> Param:
@@ -336,6 +336,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pascal"] = pascal
     env.filters["py"] = repr
+    env.filters["add_suffix"] = lambda text, suffix: f"{text}{suffix}"
     env.filters["pattern"] = pattern_of
     return env
 

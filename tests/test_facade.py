@@ -204,6 +204,17 @@ def test_with_options_retry_and_timeout_apply_to_its_calls() -> None:
     assert clock.sleeps == [1.0]
 
 
+async def test_async_with_options_shares_the_pool() -> None:
+    client, script, _ = make_async_client([status(200, [])])
+    tagged = client.with_options(headers={"X-Team": "payments"})
+    assert tagged.http_client is client.http_client
+    await tagged.gateway_accounts.list()
+    await client.gateway_accounts.list()
+    assert script.requests[0].headers["X-Team"] == "payments"
+    assert "X-Team" not in script.requests[1].headers
+    await client.aclose()
+
+
 def test_per_call_options_win_over_with_options() -> None:
     client, script, _ = make_client([status(200, [])])
     tagged = client.with_options(headers={"X-Team": "a"})

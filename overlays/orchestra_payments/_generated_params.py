@@ -22,11 +22,16 @@ if TYPE_CHECKING:
 __all__ = [
     "CaptureVoidParams",
     "CardParams",
+    "CardTypeValue",
     "ChargeParams",
+    "CurrencyCodeValue",
+    "EWalletModeValue",
+    "EWalletOperationValue",
     "FallbackGatewayParams",
     "GatewayAccountParams",
     "InlineGatewayAccountParams",
     "KeyValueParams",
+    "NetworkTokenSchemeValue",
     "PayerDetailsParams",
     "RefundParams",
     "StartSessionParams",
@@ -37,6 +42,236 @@ __all__ = [
     "TokenizeParams",
 ]
 
+CardTypeValue = Literal[
+    "Unspecified",
+    "AMEX",
+    "BC",
+    "CartaSi",
+    "Dankort",
+    "Delta",
+    "DinersClub",
+    "Discover",
+    "Electron",
+    "Elo",
+    "enRoute",
+    "Hipercard",
+    "JCB",
+    "Maestro",
+    "MasterCard",
+    "MC_Alaska",
+    "MC_Canada",
+    "Switch",
+    "Troy",
+    "UATP",
+    "UnionPay",
+    "Visa",
+]
+"""The values of ``CardType`` the spec lists, as plain strings."""
+
+CurrencyCodeValue = Literal[
+    "AFN",
+    "EUR",
+    "ALL",
+    "DZD",
+    "USD",
+    "AOA",
+    "XCD",
+    "ARS",
+    "AMD",
+    "AWG",
+    "AUD",
+    "AZN",
+    "BSD",
+    "BHD",
+    "BDT",
+    "BBD",
+    "BYR",
+    "BZD",
+    "XOF",
+    "BMD",
+    "BTN",
+    "INR",
+    "BOB",
+    "BOV",
+    "BAM",
+    "BWP",
+    "NOK",
+    "BRL",
+    "BND",
+    "BGN",
+    "BIF",
+    "KHR",
+    "XAF",
+    "CAD",
+    "CVE",
+    "KYD",
+    "CLF",
+    "CLP",
+    "CNY",
+    "COP",
+    "COU",
+    "KMF",
+    "CDF",
+    "NZD",
+    "CRC",
+    "HRK",
+    "CUC",
+    "CUP",
+    "ANG",
+    "CZK",
+    "DKK",
+    "DJF",
+    "DOP",
+    "EGP",
+    "SVC",
+    "ERN",
+    "ETB",
+    "FKP",
+    "FJD",
+    "XPF",
+    "GMD",
+    "GEL",
+    "GHS",
+    "GIP",
+    "GTQ",
+    "GBP",
+    "GNF",
+    "GYD",
+    "HTG",
+    "HNL",
+    "HKD",
+    "HUF",
+    "ISK",
+    "IDR",
+    "XDR",
+    "IRR",
+    "IQD",
+    "ILS",
+    "JMD",
+    "JPY",
+    "JOD",
+    "KZT",
+    "KES",
+    "KPW",
+    "KRW",
+    "KWD",
+    "KGS",
+    "LAK",
+    "LBP",
+    "LSL",
+    "ZAR",
+    "LRD",
+    "LYD",
+    "CHF",
+    "LTL",
+    "MOP",
+    "MKD",
+    "MGA",
+    "MWK",
+    "MYR",
+    "MVR",
+    "MRO",
+    "MUR",
+    "XUA",
+    "MXN",
+    "MXV",
+    "MDL",
+    "MNT",
+    "MAD",
+    "MZN",
+    "MMK",
+    "NAD",
+    "NPR",
+    "NIO",
+    "NGN",
+    "OMR",
+    "PKR",
+    "PAB",
+    "PGK",
+    "PYG",
+    "PEN",
+    "PHP",
+    "PLN",
+    "QAR",
+    "RON",
+    "RUB",
+    "RWF",
+    "SHP",
+    "WST",
+    "STD",
+    "SAR",
+    "RSD",
+    "SCR",
+    "SLL",
+    "SGD",
+    "XSU",
+    "SBD",
+    "SOS",
+    "SSP",
+    "LKR",
+    "SDG",
+    "SRD",
+    "SZL",
+    "SEK",
+    "CHE",
+    "CHW",
+    "SYP",
+    "TWD",
+    "TJS",
+    "TZS",
+    "THB",
+    "TOP",
+    "TTD",
+    "TND",
+    "TRY",
+    "TMT",
+    "UGX",
+    "UAH",
+    "AED",
+    "USN",
+    "UYI",
+    "UYU",
+    "UZS",
+    "VUV",
+    "VEF",
+    "VND",
+    "YER",
+    "ZMW",
+    "ZWL",
+    "XBA",
+    "XBB",
+    "XBC",
+    "XBD",
+    "XTS",
+    "XXX",
+    "XAU",
+    "XPD",
+    "XPT",
+    "XAG",
+]
+"""The values of ``CurrencyCode`` the spec lists, as plain strings."""
+
+EWalletModeValue = Literal[
+    "TEST",
+    "LIVE",
+]
+"""The values of ``EWalletMode`` the spec lists, as plain strings."""
+
+EWalletOperationValue = Literal[
+    "CHARGE",
+    "TOKENIZE",
+    "CHARGE_AND_TOKENIZE",
+    "PREAUTH_AND_TOKENIZE",
+]
+"""The values of ``EWalletOperation`` the spec lists, as plain strings."""
+
+NetworkTokenSchemeValue = Literal[
+    "Visa",
+    "MasterCard",
+    "Amex",
+]
+"""The values of ``NetworkTokenScheme`` the spec lists, as plain strings."""
+
 
 class StoredCardParams(TypedDict):
     """The JSON body ``eWallet.Models.StartEWalletsSessionRequestStoredCard``, as a dict."""
@@ -46,33 +281,7 @@ class StoredCardParams(TypedDict):
     expirationMonth: NotRequired[int]
     nameOnCard: NotRequired[str | None]
     lastDigits: NotRequired[str | None]
-    brand: NotRequired[
-        CardType
-        | Literal[
-            "Unspecified",
-            "AMEX",
-            "BC",
-            "CartaSi",
-            "Dankort",
-            "Delta",
-            "DinersClub",
-            "Discover",
-            "Electron",
-            "Elo",
-            "enRoute",
-            "Hipercard",
-            "JCB",
-            "Maestro",
-            "MasterCard",
-            "MC_Alaska",
-            "MC_Canada",
-            "Switch",
-            "Troy",
-            "UATP",
-            "UnionPay",
-            "Visa",
-        ]
-    ]
+    brand: NotRequired[CardType | CardTypeValue]
     ownerId: NotRequired[str | None]
 
 
@@ -86,234 +295,19 @@ class FallbackGatewayParams(TypedDict):
 class StartSessionParams(TypedDict):
     """The JSON body ``eWallet.Models.StartEWalletsSessionRequest``, as a dict."""
 
-    operation: NotRequired[
-        EWalletOperation
-        | Literal["CHARGE", "TOKENIZE", "CHARGE_AND_TOKENIZE", "PREAUTH_AND_TOKENIZE"]
-    ]
+    operation: NotRequired[EWalletOperation | EWalletOperationValue]
     paymentGatewayAccountId: NotRequired[str | None]
     allowedeWalletAccountIds: NotRequired[Sequence[str] | None]
     customerName: NotRequired[str | None]
     customerPhone: NotRequired[str | None]
     customerEmail: NotRequired[str | None]
     storedCards: NotRequired[Sequence[StoredCardParams] | None]
-    mode: NotRequired[EWalletMode | Literal["TEST", "LIVE"]]
-    currencyCode: NotRequired[
-        CurrencyCode
-        | Literal[
-            "AFN",
-            "EUR",
-            "ALL",
-            "DZD",
-            "USD",
-            "AOA",
-            "XCD",
-            "ARS",
-            "AMD",
-            "AWG",
-            "AUD",
-            "AZN",
-            "BSD",
-            "BHD",
-            "BDT",
-            "BBD",
-            "BYR",
-            "BZD",
-            "XOF",
-            "BMD",
-            "BTN",
-            "INR",
-            "BOB",
-            "BOV",
-            "BAM",
-            "BWP",
-            "NOK",
-            "BRL",
-            "BND",
-            "BGN",
-            "BIF",
-            "KHR",
-            "XAF",
-            "CAD",
-            "CVE",
-            "KYD",
-            "CLF",
-            "CLP",
-            "CNY",
-            "COP",
-            "COU",
-            "KMF",
-            "CDF",
-            "NZD",
-            "CRC",
-            "HRK",
-            "CUC",
-            "CUP",
-            "ANG",
-            "CZK",
-            "DKK",
-            "DJF",
-            "DOP",
-            "EGP",
-            "SVC",
-            "ERN",
-            "ETB",
-            "FKP",
-            "FJD",
-            "XPF",
-            "GMD",
-            "GEL",
-            "GHS",
-            "GIP",
-            "GTQ",
-            "GBP",
-            "GNF",
-            "GYD",
-            "HTG",
-            "HNL",
-            "HKD",
-            "HUF",
-            "ISK",
-            "IDR",
-            "XDR",
-            "IRR",
-            "IQD",
-            "ILS",
-            "JMD",
-            "JPY",
-            "JOD",
-            "KZT",
-            "KES",
-            "KPW",
-            "KRW",
-            "KWD",
-            "KGS",
-            "LAK",
-            "LBP",
-            "LSL",
-            "ZAR",
-            "LRD",
-            "LYD",
-            "CHF",
-            "LTL",
-            "MOP",
-            "MKD",
-            "MGA",
-            "MWK",
-            "MYR",
-            "MVR",
-            "MRO",
-            "MUR",
-            "XUA",
-            "MXN",
-            "MXV",
-            "MDL",
-            "MNT",
-            "MAD",
-            "MZN",
-            "MMK",
-            "NAD",
-            "NPR",
-            "NIO",
-            "NGN",
-            "OMR",
-            "PKR",
-            "PAB",
-            "PGK",
-            "PYG",
-            "PEN",
-            "PHP",
-            "PLN",
-            "QAR",
-            "RON",
-            "RUB",
-            "RWF",
-            "SHP",
-            "WST",
-            "STD",
-            "SAR",
-            "RSD",
-            "SCR",
-            "SLL",
-            "SGD",
-            "XSU",
-            "SBD",
-            "SOS",
-            "SSP",
-            "LKR",
-            "SDG",
-            "SRD",
-            "SZL",
-            "SEK",
-            "CHE",
-            "CHW",
-            "SYP",
-            "TWD",
-            "TJS",
-            "TZS",
-            "THB",
-            "TOP",
-            "TTD",
-            "TND",
-            "TRY",
-            "TMT",
-            "UGX",
-            "UAH",
-            "AED",
-            "USN",
-            "UYI",
-            "UYU",
-            "UZS",
-            "VUV",
-            "VEF",
-            "VND",
-            "YER",
-            "ZMW",
-            "ZWL",
-            "XBA",
-            "XBB",
-            "XBC",
-            "XBD",
-            "XTS",
-            "XXX",
-            "XAU",
-            "XPD",
-            "XPT",
-            "XAG",
-        ]
-    ]
+    mode: NotRequired[EWalletMode | EWalletModeValue]
+    currencyCode: NotRequired[CurrencyCode | CurrencyCodeValue]
     countryCode: NotRequired[str | None]
     amount: NotRequired[float]
     paymentNote: NotRequired[str | None]
-    allowedBrands: NotRequired[
-        Sequence[
-            CardType
-            | Literal[
-                "Unspecified",
-                "AMEX",
-                "BC",
-                "CartaSi",
-                "Dankort",
-                "Delta",
-                "DinersClub",
-                "Discover",
-                "Electron",
-                "Elo",
-                "enRoute",
-                "Hipercard",
-                "JCB",
-                "Maestro",
-                "MasterCard",
-                "MC_Alaska",
-                "MC_Canada",
-                "Switch",
-                "Troy",
-                "UATP",
-                "UnionPay",
-                "Visa",
-            ]
-        ]
-        | None
-    ]
+    allowedBrands: NotRequired[Sequence[CardType | CardTypeValue] | None]
     fallbackUpgs: NotRequired[Sequence[FallbackGatewayParams] | None]
     publicKey: NotRequired[str | None]
 
@@ -363,33 +357,7 @@ class CardParams(TypedDict):
     issueNumber: NotRequired[str | None]
     cvv: NotRequired[str | None]
     threeDSAuthentication: NotRequired[ThreeDSAuthenticationParams]
-    cardType: NotRequired[
-        CardType
-        | Literal[
-            "Unspecified",
-            "AMEX",
-            "BC",
-            "CartaSi",
-            "Dankort",
-            "Delta",
-            "DinersClub",
-            "Discover",
-            "Electron",
-            "Elo",
-            "enRoute",
-            "Hipercard",
-            "JCB",
-            "Maestro",
-            "MasterCard",
-            "MC_Alaska",
-            "MC_Canada",
-            "Switch",
-            "Troy",
-            "UATP",
-            "UnionPay",
-            "Visa",
-        ]
-    ]
+    cardType: NotRequired[CardType | CardTypeValue]
     cardHolderName: Required[str]
     cardNumber: Required[str]
     expirationYear: Required[int]
@@ -416,9 +384,7 @@ class ChargeParams(TypedDict):
     paymentGatewayAccountName: NotRequired[str | None]
     certificateName: NotRequired[str | None]
     paymentGatewayAccount: NotRequired[InlineGatewayAccountParams]
-    networkTokenBrand: NotRequired[
-        NetworkTokenScheme | Literal["Visa", "MasterCard", "Amex"]
-    ]
+    networkTokenBrand: NotRequired[NetworkTokenScheme | NetworkTokenSchemeValue]
 
 
 class CaptureVoidParams(TypedDict):
@@ -432,9 +398,7 @@ class CaptureVoidParams(TypedDict):
     paymentGatewayAccountName: NotRequired[str | None]
     certificateName: NotRequired[str | None]
     paymentGatewayAccount: NotRequired[InlineGatewayAccountParams]
-    networkTokenBrand: NotRequired[
-        NetworkTokenScheme | Literal["Visa", "MasterCard", "Amex"]
-    ]
+    networkTokenBrand: NotRequired[NetworkTokenScheme | NetworkTokenSchemeValue]
 
 
 class TokenizeParams(TypedDict):
@@ -445,9 +409,7 @@ class TokenizeParams(TypedDict):
     paymentGatewayAccountName: NotRequired[str | None]
     certificateName: NotRequired[str | None]
     paymentGatewayAccount: NotRequired[InlineGatewayAccountParams]
-    networkTokenBrand: NotRequired[
-        NetworkTokenScheme | Literal["Visa", "MasterCard", "Amex"]
-    ]
+    networkTokenBrand: NotRequired[NetworkTokenScheme | NetworkTokenSchemeValue]
 
 
 class RefundParams(TypedDict):
@@ -462,9 +424,7 @@ class RefundParams(TypedDict):
     paymentGatewayAccountName: NotRequired[str | None]
     certificateName: NotRequired[str | None]
     paymentGatewayAccount: NotRequired[InlineGatewayAccountParams]
-    networkTokenBrand: NotRequired[
-        NetworkTokenScheme | Literal["Visa", "MasterCard", "Amex"]
-    ]
+    networkTokenBrand: NotRequired[NetworkTokenScheme | NetworkTokenSchemeValue]
 
 
 class StatusParams(TypedDict):
@@ -475,9 +435,7 @@ class StatusParams(TypedDict):
     paymentGatewayAccountName: NotRequired[str | None]
     certificateName: NotRequired[str | None]
     paymentGatewayAccount: NotRequired[InlineGatewayAccountParams]
-    networkTokenBrand: NotRequired[
-        NetworkTokenScheme | Literal["Visa", "MasterCard", "Amex"]
-    ]
+    networkTokenBrand: NotRequired[NetworkTokenScheme | NetworkTokenSchemeValue]
 
 
 class StringTokenParams(TypedDict):
