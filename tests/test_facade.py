@@ -13,7 +13,7 @@ from overlay_helpers import CHARGE_BODY, SUCCESS, make_async_client, make_client
 
 from conftest import ROOT
 from orchestra_api.models import ChargeRequest, OperationResult
-from orchestra_payments import APITimeoutError, RequestValidationError, RetryPolicy
+from orchestra_payments import APITimeoutError, Orchestra, RequestValidationError, RetryPolicy
 from orchestra_payments.params import CardParams, ChargeParams, StatusParams
 
 
@@ -108,6 +108,11 @@ if TYPE_CHECKING:
         "cvc": "123",
     }
     MISSING: ChargeParams = {"amount": 1.0, "currency": "USD"}  # type: ignore[typeddict-item]
+
+    def _options(client: Orchestra) -> None:
+        client.gateway_accounts.list(tmeout=3.0)  # type: ignore[call-arg]
+        client.gateway_accounts.list(retry=3)  # type: ignore[arg-type]
+        client.gateway_accounts.list(timeout=3.0, retry=RetryPolicy(), extra_headers={"X": "y"})
 
     def _reference(result: OperationResult) -> str | None:
         # An absent optional field is None, typed so: no sentinel type to strip.

@@ -23,6 +23,7 @@ from ._exceptions import (
     RequestValidationError,
     UnexpectedResponseError,
 )
+from ._options import RequestOptions
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
 from ._version import __version__
 
@@ -44,6 +45,7 @@ __all__ = [
     "Orchestra",
     "OrchestraError",
     "OutcomeUnknownError",
+    "RequestOptions",
     "RequestValidationError",
     "RetryPolicy",
     "UnexpectedResponseError",

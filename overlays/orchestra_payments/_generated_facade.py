@@ -9,9 +9,8 @@ a method returning an ``ApiResponse``; the parsed method is derived from it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 from urllib.parse import quote
 
 from . import _generated_params as params
@@ -22,7 +21,6 @@ from ._base import (
     Operation,
     SyncCaller,
     SyncResource,
-    TimeoutTypes,
     async_parsed,
     check_param,
     check_str_body,
@@ -62,7 +60,7 @@ if TYPE_CHECKING:
         StringTokenParams,
         TokenizeParams,
     )
-    from ._retry import RetryPolicy
+    from ._options import RequestOptions
 
 OP_START_SESSION = Operation(
     "StartSession",
@@ -271,11 +269,7 @@ class EwalletRaw(SyncResource):
     def start_session(
         self,
         body: StartSessionRequest | StartSessionParams | None = None,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[SessionToken]:
         """Start an eWallet session.
 
@@ -291,23 +285,16 @@ class EwalletRaw(SyncResource):
                 "url": "/EWalletOperations",
                 "json": json_body(
                     body, StartSessionRequest, params.START_SESSION_PARAMS_FIELDS
-                ),
+                )
+                if body is not None
+                else None,
             },
             SessionToken.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def validate_results(
-        self,
-        body: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[EWalletResultData]:
         """Validate Operation results.
 
@@ -323,10 +310,7 @@ class EwalletRaw(SyncResource):
                 "json": check_str_body(body),
             },
             EWalletResultData.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -341,13 +325,7 @@ class GatewayAccountsRaw(SyncResource):
     """GatewayAccounts operations returning ``ApiResponse`` (status, headers, bytes, parsed)."""
 
     def retrieve(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, name: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[GatewayAccount]:
         """Retrieve Payment Gateway Account.
 
@@ -358,26 +336,16 @@ class GatewayAccountsRaw(SyncResource):
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE_NAME)
         return self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE,
-            {
-                "method": "GET",
-                "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
-            },
+            {"method": "GET", "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}"},
             GatewayAccount.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def set(
         self,
         name: str,
         body: GatewayAccountInput | GatewayAccountParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[GatewayAccount]:
         """Add or Replace a Payment Gateway Account.
 
@@ -397,21 +365,10 @@ class GatewayAccountsRaw(SyncResource):
                 ),
             },
             GatewayAccount.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
-    def delete(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> ApiResponse[None]:
+    def delete(self, name: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """Delete a Payment Gateway Account.
 
         DELETE /PaymentGatewayAccounts/{name}.
@@ -425,19 +382,11 @@ class GatewayAccountsRaw(SyncResource):
                 "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
             },
             None,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def list(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, **options: Unpack[RequestOptions]
     ) -> ApiResponse[list[GatewayAccountSummary]]:
         """List Payment Gateway Accounts.
 
@@ -447,15 +396,9 @@ class GatewayAccountsRaw(SyncResource):
 
         return self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNTS_LIST,
-            {
-                "method": "GET",
-                "url": "/PaymentGatewayAccounts",
-            },
+            {"method": "GET", "url": "/PaymentGatewayAccounts"},
             parse_list(GatewayAccountSummary.from_dict),
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -472,12 +415,7 @@ class PaymentGatewayRaw(SyncResource):
     """PaymentGateway operations returning ``ApiResponse`` (status, headers, bytes, parsed)."""
 
     def list_gateways(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, **options: Unpack[RequestOptions]
     ) -> ApiResponse[list[PaymentGatewayDescription]]:
         """List all payment gateways.
 
@@ -489,25 +427,13 @@ class PaymentGatewayRaw(SyncResource):
 
         return self._client._request(
             OP_GATEWAY_LIST,
-            {
-                "method": "GET",
-                "url": "/PaymentGateway",
-            },
+            {"method": "GET", "url": "/PaymentGateway"},
             parse_list(PaymentGatewayDescription.from_dict),
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def charge(
-        self,
-        body: ChargeRequest | ChargeParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: ChargeRequest | ChargeParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway charge operation.
 
@@ -526,20 +452,11 @@ class PaymentGatewayRaw(SyncResource):
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def authorize(
-        self,
-        body: ChargeRequest | ChargeParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: ChargeRequest | ChargeParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway authorize operation.
 
@@ -558,20 +475,13 @@ class PaymentGatewayRaw(SyncResource):
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def capture(
         self,
         body: CaptureVoidRequest | CaptureVoidParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway capture operation.
 
@@ -592,20 +502,11 @@ class PaymentGatewayRaw(SyncResource):
                 ),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def tokenize(
-        self,
-        body: TokenizeRequest | TokenizeParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: TokenizeRequest | TokenizeParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway tokenize operation.
 
@@ -622,20 +523,11 @@ class PaymentGatewayRaw(SyncResource):
                 "json": json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def refund(
-        self,
-        body: RefundRequest | RefundParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: RefundRequest | RefundParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway refund operation.
 
@@ -654,20 +546,13 @@ class PaymentGatewayRaw(SyncResource):
                 "json": json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def void(
         self,
         body: CaptureVoidRequest | CaptureVoidParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway Void operation.
 
@@ -688,20 +573,11 @@ class PaymentGatewayRaw(SyncResource):
                 ),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def status(
-        self,
-        body: StatusRequest | StatusParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: StatusRequest | StatusParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway status operation.
 
@@ -718,10 +594,7 @@ class PaymentGatewayRaw(SyncResource):
                 "json": json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -742,12 +615,7 @@ class UtilsRaw(SyncResource):
     """Utils operations returning ``ApiResponse`` (status, headers, bytes, parsed)."""
 
     def validate_api_key(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, **options: Unpack[RequestOptions]
     ) -> ApiResponse[AuthenticationResult]:
         """Validate Apikey.
 
@@ -757,15 +625,9 @@ class UtilsRaw(SyncResource):
 
         return self._client._request(
             OP_VALIDATE_API_KEY,
-            {
-                "method": "GET",
-                "url": "/Utils/apiKey",
-            },
+            {"method": "GET", "url": "/Utils/apiKey"},
             AuthenticationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -781,11 +643,7 @@ class StringTokensRaw(SyncResource):
     def create(
         self,
         body: StringTokenInput | StringTokenParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[StringTokenMeta]:
         """Store and tokenize a string.
 
@@ -804,20 +662,11 @@ class StringTokensRaw(SyncResource):
                 ),
             },
             StringTokenMeta.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def retrieve(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, token: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[StringToken]:
         """Retrieve content of StringToken.
 
@@ -828,25 +677,13 @@ class StringTokensRaw(SyncResource):
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_TOKEN)
         return self._client._request(
             OP_STRING_TOKEN_RETRIEVE,
-            {
-                "method": "GET",
-                "url": f"/StringTokens/{quote(token, safe='')}",
-            },
+            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}"},
             StringToken.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def delete(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, token: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[None]:
         """Delete an existing string by token.
 
@@ -856,25 +693,13 @@ class StringTokensRaw(SyncResource):
         check_param("token", token, OP_STRING_TOKEN_DELETE_TOKEN)
         return self._client._request(
             OP_STRING_TOKEN_DELETE,
-            {
-                "method": "DELETE",
-                "url": f"/StringTokens/{quote(token, safe='')}",
-            },
+            {"method": "DELETE", "url": f"/StringTokens/{quote(token, safe='')}"},
             None,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     def retrieve_meta(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, token: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[StringTokenMeta]:
         """Retrieve meta data of a StringToken.
 
@@ -885,15 +710,9 @@ class StringTokensRaw(SyncResource):
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_META_DATA_TOKEN)
         return self._client._request(
             OP_STRING_TOKEN_RETRIEVE_META_DATA,
-            {
-                "method": "GET",
-                "url": f"/StringTokens/{quote(token, safe='')}/meta",
-            },
+            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}/meta"},
             StringTokenMeta.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -964,11 +783,7 @@ class AsyncEwalletRaw(AsyncResource):
     async def start_session(
         self,
         body: StartSessionRequest | StartSessionParams | None = None,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[SessionToken]:
         """Start an eWallet session.
 
@@ -984,23 +799,16 @@ class AsyncEwalletRaw(AsyncResource):
                 "url": "/EWalletOperations",
                 "json": json_body(
                     body, StartSessionRequest, params.START_SESSION_PARAMS_FIELDS
-                ),
+                )
+                if body is not None
+                else None,
             },
             SessionToken.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def validate_results(
-        self,
-        body: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[EWalletResultData]:
         """Validate Operation results.
 
@@ -1016,10 +824,7 @@ class AsyncEwalletRaw(AsyncResource):
                 "json": check_str_body(body),
             },
             EWalletResultData.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -1034,13 +839,7 @@ class AsyncGatewayAccountsRaw(AsyncResource):
     """GatewayAccounts operations returning ``ApiResponse`` (status, headers, bytes, parsed)."""
 
     async def retrieve(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, name: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[GatewayAccount]:
         """Retrieve Payment Gateway Account.
 
@@ -1051,26 +850,16 @@ class AsyncGatewayAccountsRaw(AsyncResource):
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE_NAME)
         return await self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE,
-            {
-                "method": "GET",
-                "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
-            },
+            {"method": "GET", "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}"},
             GatewayAccount.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def set(
         self,
         name: str,
         body: GatewayAccountInput | GatewayAccountParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[GatewayAccount]:
         """Add or Replace a Payment Gateway Account.
 
@@ -1090,20 +879,11 @@ class AsyncGatewayAccountsRaw(AsyncResource):
                 ),
             },
             GatewayAccount.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def delete(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, name: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[None]:
         """Delete a Payment Gateway Account.
 
@@ -1118,19 +898,11 @@ class AsyncGatewayAccountsRaw(AsyncResource):
                 "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
             },
             None,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def list(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, **options: Unpack[RequestOptions]
     ) -> ApiResponse[list[GatewayAccountSummary]]:
         """List Payment Gateway Accounts.
 
@@ -1140,15 +912,9 @@ class AsyncGatewayAccountsRaw(AsyncResource):
 
         return await self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNTS_LIST,
-            {
-                "method": "GET",
-                "url": "/PaymentGatewayAccounts",
-            },
+            {"method": "GET", "url": "/PaymentGatewayAccounts"},
             parse_list(GatewayAccountSummary.from_dict),
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -1165,12 +931,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     """PaymentGateway operations returning ``ApiResponse`` (status, headers, bytes, parsed)."""
 
     async def list_gateways(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, **options: Unpack[RequestOptions]
     ) -> ApiResponse[list[PaymentGatewayDescription]]:
         """List all payment gateways.
 
@@ -1182,25 +943,13 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         return await self._client._request(
             OP_GATEWAY_LIST,
-            {
-                "method": "GET",
-                "url": "/PaymentGateway",
-            },
+            {"method": "GET", "url": "/PaymentGateway"},
             parse_list(PaymentGatewayDescription.from_dict),
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def charge(
-        self,
-        body: ChargeRequest | ChargeParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: ChargeRequest | ChargeParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway charge operation.
 
@@ -1219,20 +968,11 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def authorize(
-        self,
-        body: ChargeRequest | ChargeParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: ChargeRequest | ChargeParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway authorize operation.
 
@@ -1251,20 +991,13 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def capture(
         self,
         body: CaptureVoidRequest | CaptureVoidParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway capture operation.
 
@@ -1285,20 +1018,11 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 ),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def tokenize(
-        self,
-        body: TokenizeRequest | TokenizeParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: TokenizeRequest | TokenizeParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway tokenize operation.
 
@@ -1315,20 +1039,11 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 "json": json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def refund(
-        self,
-        body: RefundRequest | RefundParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: RefundRequest | RefundParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway refund operation.
 
@@ -1347,20 +1062,13 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 "json": json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def void(
         self,
         body: CaptureVoidRequest | CaptureVoidParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway Void operation.
 
@@ -1381,20 +1089,11 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 ),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def status(
-        self,
-        body: StatusRequest | StatusParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, body: StatusRequest | StatusParams, **options: Unpack[RequestOptions]
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway status operation.
 
@@ -1411,10 +1110,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
                 "json": json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -1435,12 +1131,7 @@ class AsyncUtilsRaw(AsyncResource):
     """Utils operations returning ``ApiResponse`` (status, headers, bytes, parsed)."""
 
     async def validate_api_key(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, **options: Unpack[RequestOptions]
     ) -> ApiResponse[AuthenticationResult]:
         """Validate Apikey.
 
@@ -1450,15 +1141,9 @@ class AsyncUtilsRaw(AsyncResource):
 
         return await self._client._request(
             OP_VALIDATE_API_KEY,
-            {
-                "method": "GET",
-                "url": "/Utils/apiKey",
-            },
+            {"method": "GET", "url": "/Utils/apiKey"},
             AuthenticationResult.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 
@@ -1474,11 +1159,7 @@ class AsyncStringTokensRaw(AsyncResource):
     async def create(
         self,
         body: StringTokenInput | StringTokenParams,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[StringTokenMeta]:
         """Store and tokenize a string.
 
@@ -1497,20 +1178,11 @@ class AsyncStringTokensRaw(AsyncResource):
                 ),
             },
             StringTokenMeta.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def retrieve(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, token: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[StringToken]:
         """Retrieve content of StringToken.
 
@@ -1521,25 +1193,13 @@ class AsyncStringTokensRaw(AsyncResource):
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_TOKEN)
         return await self._client._request(
             OP_STRING_TOKEN_RETRIEVE,
-            {
-                "method": "GET",
-                "url": f"/StringTokens/{quote(token, safe='')}",
-            },
+            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}"},
             StringToken.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def delete(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, token: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[None]:
         """Delete an existing string by token.
 
@@ -1549,25 +1209,13 @@ class AsyncStringTokensRaw(AsyncResource):
         check_param("token", token, OP_STRING_TOKEN_DELETE_TOKEN)
         return await self._client._request(
             OP_STRING_TOKEN_DELETE,
-            {
-                "method": "DELETE",
-                "url": f"/StringTokens/{quote(token, safe='')}",
-            },
+            {"method": "DELETE", "url": f"/StringTokens/{quote(token, safe='')}"},
             None,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
     async def retrieve_meta(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutTypes = None,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        self, token: str, **options: Unpack[RequestOptions]
     ) -> ApiResponse[StringTokenMeta]:
         """Retrieve meta data of a StringToken.
 
@@ -1578,15 +1226,9 @@ class AsyncStringTokensRaw(AsyncResource):
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_META_DATA_TOKEN)
         return await self._client._request(
             OP_STRING_TOKEN_RETRIEVE_META_DATA,
-            {
-                "method": "GET",
-                "url": f"/StringTokens/{quote(token, safe='')}/meta",
-            },
+            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}/meta"},
             StringTokenMeta.from_dict,
-            timeout,
-            deadline=deadline,
-            retry=retry,
-            extra_headers=extra_headers,
+            **options,
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
@@ -21,6 +21,24 @@ if TYPE_CHECKING:
     from ._retry import RetryPolicy
 
 CALL_EXTENSION = "orchestra_call"
+
+
+class RequestOptions(TypedDict, total=False):
+    """What every facade method takes besides the operation's own parameters.
+
+    Attributes:
+        timeout: seconds for the whole call, every try and backoff wait included (each try's
+            timeouts are cut to what is left); or an ``httpx.Timeout`` for each try.
+        deadline: a point in time on the client's clock (``time.monotonic()`` unless a clock
+            was injected) by which the call ends; with ``timeout``, the earlier wins.
+        retry: the ``RetryPolicy`` of this call, in place of the client's.
+        extra_headers: headers added to this request.
+    """
+
+    timeout: TimeoutTypes
+    deadline: float | None
+    retry: RetryPolicy | None
+    extra_headers: Mapping[str, str] | None
 
 
 @dataclass(frozen=True, slots=True)
