@@ -25,7 +25,14 @@ from ._exceptions import (
 )
 from ._options import RequestOptions
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
-from ._version import __version__
+from ._version import package_version
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "NO_RETRY",

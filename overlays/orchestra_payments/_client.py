@@ -25,15 +25,13 @@ from ._generated_facade import (
 from ._options import DEFAULTS, ClientOptions, apply_options
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
-from ._version import __version__
+from ._version import package_version
 
 if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
 
 T = TypeVar("T")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
-
-_USER_AGENT = f"orchestra-payments-python/{__version__}"
 
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
@@ -140,7 +138,7 @@ class _BaseOrchestra:
         self, headers: Mapping[str, str] | None, event_hooks: EventHooks | None
     ) -> dict[str, Any]:
         """What the sync and async httpx clients share."""
-        merged = {"User-Agent": _USER_AGENT, **(headers or {})}
+        merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
         return {
             "base_url": self.base_url,

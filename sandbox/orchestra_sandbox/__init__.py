@@ -10,18 +10,25 @@ package), so it can prove the client wrong.
         server.app.ledger()
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from ._app import SandboxApp, create_app
 from ._data import APPROVED_CARDS, DECLINED_CARDS, DEFAULT_API_KEY, GATEWAYS
 from ._faults import FAULT_KINDS, Fault, FaultError
 from ._server import SandboxServer, serve
 from ._state import Engine
 
-try:  # shipped in the orchestra-payments distribution: its metadata holds the version
-    __version__ = version("orchestra-payments")
-except PackageNotFoundError:
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``: shipped in the orchestra-payments distribution, whose metadata holds
+    it (read on first use)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("orchestra-payments")
+    except PackageNotFoundError:
+        return "0+unknown"
+
 
 __all__ = [
     "APPROVED_CARDS",
