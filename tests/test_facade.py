@@ -13,7 +13,13 @@ from overlay_helpers import CHARGE_BODY, SUCCESS, make_async_client, make_client
 
 from conftest import ROOT
 from orchestra_api.models import ChargeRequest, OperationResult
-from orchestra_payments import APITimeoutError, Orchestra, RequestValidationError, RetryPolicy
+from orchestra_payments import (
+    APITimeoutError,
+    ConfigurationError,
+    Orchestra,
+    RequestValidationError,
+    RetryPolicy,
+)
 from orchestra_payments.params import CardParams, ChargeParams, StatusParams
 
 
@@ -161,11 +167,36 @@ def test_a_per_call_timeout_is_the_budget_of_the_whole_call() -> None:
     assert seen == [2.5, 1.5]
 
 
-def test_a_deadline_already_past_sends_nothing() -> None:
-    client, script, clock = make_client([status(200, [])])
-    with pytest.raises(APITimeoutError, match="time budget"):
-        client.gateway_accounts.list(deadline=clock.now - 1)
+def test_the_shorter_of_timeout_and_deadline_is_the_budget() -> None:
+    seen: list[float] = []
+    client, _, clock = make_client([read_timeouts(status(503), seen)])
+    with pytest.raises(Exception, match="503"):
+        client.gateway_accounts.list(timeout=30.0, deadline=2.5)
+    assert seen == [2.5, 1.5]
+    assert clock.sleeps == [1.0]
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True])
+def test_a_deadline_that_is_not_a_positive_number_is_refused_before_sending(bad: Any) -> None:
+    client, script, _ = make_client([status(200, [])])
+    with pytest.raises(ConfigurationError, match="deadline"):
+        client.gateway_accounts.list(deadline=bad)
     assert script.requests == []
+
+
+def test_a_budget_spent_before_a_try_ends_the_call_unsent() -> None:
+    """A wait that would end past the budget is not taken; were the clock already past it
+    (a slow caller between tries), the next try is not sent."""
+    client, script, clock = make_client([status(503)])
+
+    def late_sleep(seconds: float) -> None:
+        clock.sleeps.append(seconds)
+        clock.now += seconds + 5.0  # the process was descheduled past the budget
+
+    client.http_client._transport.sleep = late_sleep  # type: ignore[attr-defined]
+    with pytest.raises(APITimeoutError, match="time budget"):
+        client.gateway_accounts.list(timeout=3.0)
+    assert len(script.requests) == 1
 
 
 def test_an_httpx_timeout_applies_to_each_try() -> None:

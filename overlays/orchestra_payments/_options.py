@@ -29,8 +29,8 @@ class RequestOptions(TypedDict, total=False):
     Attributes:
         timeout: seconds for the whole call, every try and backoff wait included (each try's
             timeouts are cut to what is left); or an ``httpx.Timeout`` for each try.
-        deadline: a point in time on the client's clock (``time.monotonic()`` unless a clock
-            was injected) by which the call ends; with ``timeout``, the earlier wins.
+        deadline: seconds for the whole call, as ``timeout`` in seconds (with both, the
+            shorter wins): a total that no try or wait outlasts.
         retry: the ``RetryPolicy`` of this call, in place of the client's.
         extra_headers: headers added to this request.
     """
@@ -84,9 +84,8 @@ def apply_options(
     """Fold the per-call options, over the client's defaults, into the httpx request arguments.
 
     ``timeout`` in seconds is the budget of the whole call (every try and wait); an
-    ``httpx.Timeout`` sets connect/read/write/pool for each try. ``deadline`` is a point in
-    time on the client's clock (``time.monotonic()`` unless a clock was injected); the earlier
-    of the two ends the call.
+    ``httpx.Timeout`` sets connect/read/write/pool for each try. ``deadline`` is such a total
+    too; with both, the shorter wins.
     """
     if timeout is None:
         timeout = defaults.timeout
@@ -97,15 +96,16 @@ def apply_options(
         headers.update(kwargs.get("headers") or {})
         headers.update(extra_headers or {})
         kwargs["headers"] = headers
-    end = deadline
+    total: float | None = None
     if isinstance(timeout, httpx.Timeout):
         kwargs["timeout"] = timeout
     elif timeout is not None:
         _check_seconds("timeout", timeout)
-        total = clock() + timeout
-        end = total if end is None else min(end, total)
-    if deadline is not None and (isinstance(deadline, bool) or not math.isfinite(deadline)):
-        raise ConfigurationError(f"deadline must be a finite time, got {deadline!r}")
+        total = timeout
+    if deadline is not None:
+        _check_seconds("deadline", deadline)
+        total = deadline if total is None else min(total, deadline)
+    end = None if total is None else clock() + total
     if end is not None or retry is not None:
         kwargs["extensions"] = {CALL_EXTENSION: CallBudget(end, retry)}
 
