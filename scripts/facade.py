@@ -59,6 +59,7 @@ class Op:
     body_module: str | None
     body_params: str | None  # the TypedDict accepted in place of the model
     body_required: bool
+    body_media: str  # the request body's media type, sent as Content-Type
     success: str  # "object" | "array" | "empty"
     success_class: str | None
     success_module: str | None
@@ -194,7 +195,8 @@ class Shapes:
                 shape.lists.append((prop, inner.const))
                 return f"Sequence[{inner.params}]" + nullable
             return f"Sequence[{self.type_of(prop, items, shape, depth)}]" + nullable
-        scalar = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+        # A number may be a Decimal: the client sends it exactly as written.
+        scalar = {"string": "str", "integer": "int", "number": "float | Decimal", "boolean": "bool"}
         if kind in scalar:
             return scalar[kind] + nullable
         return "Any"
@@ -255,8 +257,11 @@ def collect(
             params.sort(key=lambda p: (p.location != "path", not p.required))
             body_kind = body_class = body_module = body_params = None
             rb = o.get("requestBody")
+            media = "application/json"
             if rb:
-                schema = rb["content"]["application/json"]["schema"]
+                if media not in rb.get("content", {}):
+                    raise ValueError(f"{op_id}: the facade sends JSON bodies only")
+                schema = rb["content"][media]["schema"]
                 if "$ref" in schema:
                     body_kind = "model"
                     body_class, body_module = class_of(schema["$ref"], overrides)
@@ -293,6 +298,7 @@ def collect(
                     body_module=body_module,
                     body_params=body_params,
                     body_required=bool(rb and rb.get("required")),
+                    body_media=media,
                     success=success,
                     success_class=success_class,
                     success_module=success_module,

@@ -251,6 +251,12 @@ async def test_async_with_options_shares_the_pool() -> None:
     await client.aclose()
 
 
+def test_with_options_refuses_a_header_that_cannot_go_on_the_wire() -> None:
+    client, _, _ = make_client([status(200, [])])
+    with pytest.raises(ConfigurationError, match="X-Team"):
+        client.with_options(headers={"X-Team": "a\nb"})
+
+
 def test_per_call_options_win_over_with_options() -> None:
     client, script, _ = make_client([status(200, [])])
     tagged = client.with_options(headers={"X-Team": "a"})

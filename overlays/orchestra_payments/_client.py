@@ -14,7 +14,14 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
-from ._exceptions import OrchestraError
+from ._encode import check_headers, check_minor_units, encode_json
+from ._exceptions import (
+    APIConnectionError,
+    ConfigurationError,
+    OrchestraError,
+    OutcomeUnknownError,
+    RequestValidationError,
+)
 from ._generated_facade import (
     OPERATIONS,
     AsyncResources,
@@ -23,6 +30,7 @@ from ._generated_facade import (
     ResourcesRaw,
 )
 from ._options import DEFAULTS, ClientOptions, apply_options
+from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 from ._version import package_version
@@ -36,6 +44,7 @@ EventHooks = Mapping[str, list[Callable[..., Any]]]
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
 _TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
+_NO_BODY: Any = object()
 
 
 def classify(request: httpx.Request, prefix: str = "") -> Operation | None:
@@ -61,6 +70,22 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     except RuntimeError:
         request = None
     return error_for(op, request, exc)
+
+
+def _unreadable(op: Operation, body: Any, exc: httpx.RequestError) -> OrchestraError:
+    """An answer httpx could not read (a broken Content-Encoding): no usable answer."""
+    name = op.operation_id
+    if op.moves_money:
+        ref = body.get("myRef") if isinstance(body, dict) else None
+        return OutcomeUnknownError(
+            f"{name}: the answer could not be read ({type(exc).__name__}); Orchestra may have "
+            "moved the money. Reconcile with payment_gateway.status before trying again.",
+            operation=name,
+            my_ref=ref if isinstance(ref, str) else None,
+        )
+    return APIConnectionError(
+        f"{name}: the answer could not be read ({type(exc).__name__})", operation=name
+    )
 
 
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
@@ -94,6 +119,7 @@ class _BaseOrchestra:
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
         self._clock = clock
         self._options = DEFAULTS
+        install_log_filter()
 
     def with_options(
         self,
@@ -110,7 +136,15 @@ class _BaseOrchestra:
                 ``httpx.Timeout`` for each try.
             retry: the ``RetryPolicy`` of each call.
             headers: added to each request (a call's ``extra_headers`` win).
+
+        Raises:
+            ConfigurationError: a header value that cannot go on the wire.
         """
+        if headers:
+            try:
+                check_headers(headers)
+            except RequestValidationError as exc:
+                raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         merged = ClientOptions(
             timeout=self._options.timeout if timeout is None else timeout,
             retry=retry or self._options.retry,
@@ -140,6 +174,10 @@ class _BaseOrchestra:
         """What the sync and async httpx clients share."""
         merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
+        try:
+            check_headers(merged)
+        except RequestValidationError as exc:
+            raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         return {
             "base_url": self.base_url,
             "headers": merged,
@@ -149,6 +187,33 @@ class _BaseOrchestra:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    @staticmethod
+    def _prepare(kwargs: dict[str, Any]) -> Any:
+        """Check and encode the request before anything is sent; returns the JSON body."""
+        headers = kwargs.get("headers")
+        if headers:
+            check_headers(headers)
+        body = kwargs.pop("json", _NO_BODY)
+        if body is not _NO_BODY:
+            kwargs["content"] = encode_json(body)
+            check_minor_units(body)
+        return body
+
+    @staticmethod
+    def _failure(op: Operation, exc: Exception, body: Any) -> Exception:
+        """The exception to raise for a failed call, its whole chain redacted (an httpcore
+        error may quote a header; a server may echo the request)."""
+        error: Exception = exc
+        if isinstance(exc, httpx.RequestError):
+            if isinstance(exc, httpx.TransportError):
+                error = _transport_error(op, exc)
+            else:
+                error = _unreadable(op, body, exc)
+            error.__cause__ = exc
+            error.__suppress_context__ = True
+        scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
+        return error
 
 
 class Orchestra(_BaseOrchestra, Resources):
@@ -238,11 +303,12 @@ class Orchestra(_BaseOrchestra, Resources):
             apply_options(
                 kwargs, self._options, self._clock, timeout, deadline, retry, extra_headers
             )
+        body = self._prepare(kwargs)
         try:
-            response = self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            return handle_response(op, self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body)
+        raise error
 
     def close(self) -> None:
         self._http.close()
@@ -329,11 +395,12 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
             apply_options(
                 kwargs, self._options, self._clock, timeout, deadline, retry, extra_headers
             )
+        body = self._prepare(kwargs)
         try:
-            response = await self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            return handle_response(op, await self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body)
+        raise error
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -283,6 +283,7 @@ class EwalletRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/EWalletOperations",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, StartSessionRequest, params.START_SESSION_PARAMS_FIELDS
                 )
@@ -307,6 +308,7 @@ class EwalletRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/EWalletOperations/validateResults",
+                "headers": {"Content-Type": "application/json"},
                 "json": check_str_body(body),
             },
             EWalletResultData.from_dict,
@@ -360,6 +362,7 @@ class GatewayAccountsRaw(SyncResource):
             {
                 "method": "PUT",
                 "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, GatewayAccountInput, params.GATEWAY_ACCOUNT_PARAMS_FIELDS
                 ),
@@ -449,6 +452,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/charge",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -472,6 +476,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/authorize",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -497,6 +502,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "PUT",
                 "url": "/PaymentGateway/capture",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
@@ -520,6 +526,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/tokenize",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -543,6 +550,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "PUT",
                 "url": "/PaymentGateway/refund",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -568,6 +576,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "DELETE",
                 "url": "/PaymentGateway/void",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
@@ -591,6 +600,7 @@ class PaymentGatewayRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/status",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -657,6 +667,7 @@ class StringTokensRaw(SyncResource):
             {
                 "method": "POST",
                 "url": "/StringTokens",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, StringTokenInput, params.STRING_TOKEN_PARAMS_FIELDS
                 ),
@@ -797,6 +808,7 @@ class AsyncEwalletRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/EWalletOperations",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, StartSessionRequest, params.START_SESSION_PARAMS_FIELDS
                 )
@@ -821,6 +833,7 @@ class AsyncEwalletRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/EWalletOperations/validateResults",
+                "headers": {"Content-Type": "application/json"},
                 "json": check_str_body(body),
             },
             EWalletResultData.from_dict,
@@ -874,6 +887,7 @@ class AsyncGatewayAccountsRaw(AsyncResource):
             {
                 "method": "PUT",
                 "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, GatewayAccountInput, params.GATEWAY_ACCOUNT_PARAMS_FIELDS
                 ),
@@ -965,6 +979,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/charge",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -988,6 +1003,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/authorize",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -1013,6 +1029,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "PUT",
                 "url": "/PaymentGateway/capture",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
@@ -1036,6 +1053,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/tokenize",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -1059,6 +1077,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "PUT",
                 "url": "/PaymentGateway/refund",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -1084,6 +1103,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "DELETE",
                 "url": "/PaymentGateway/void",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
@@ -1107,6 +1127,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/PaymentGateway/status",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
             },
             OperationResult.from_dict,
@@ -1173,6 +1194,7 @@ class AsyncStringTokensRaw(AsyncResource):
             {
                 "method": "POST",
                 "url": "/StringTokens",
+                "headers": {"Content-Type": "application/json"},
                 "json": json_body(
                     body, StringTokenInput, params.STRING_TOKEN_PARAMS_FIELDS
                 ),

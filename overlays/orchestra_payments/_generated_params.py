@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal, NotRequired, Required, TypedDict
 from ._fields import Fields
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from orchestra_api.models.card_type import CardType
     from orchestra_api.models.currency_code import CurrencyCode
     from orchestra_api.models.e_wallet_mode import EWalletMode
@@ -305,7 +307,7 @@ class StartSessionParams(TypedDict):
     mode: NotRequired[EWalletMode | EWalletModeValue]
     currencyCode: NotRequired[CurrencyCode | CurrencyCodeValue]
     countryCode: NotRequired[str | None]
-    amount: NotRequired[float]
+    amount: NotRequired[float | Decimal]
     paymentNote: NotRequired[str | None]
     allowedBrands: NotRequired[Sequence[CardType | CardTypeValue] | None]
     fallbackUpgs: NotRequired[Sequence[FallbackGatewayParams] | None]
@@ -378,7 +380,7 @@ class ChargeParams(TypedDict):
     isDigital: NotRequired[bool]
     orderDesc: NotRequired[str | None]
     payerDetails: NotRequired[PayerDetailsParams]
-    amount: Required[float]
+    amount: Required[float | Decimal]
     myRef: NotRequired[str | None]
     card: Required[CardParams]
     paymentGatewayAccountName: NotRequired[str | None]
@@ -392,7 +394,7 @@ class CaptureVoidParams(TypedDict):
 
     currency: Required[str]
     refTransId: Required[str]
-    amount: Required[float]
+    amount: Required[float | Decimal]
     myRef: NotRequired[str | None]
     card: Required[CardParams]
     paymentGatewayAccountName: NotRequired[str | None]
@@ -418,7 +420,7 @@ class RefundParams(TypedDict):
     currency: Required[str]
     refTransId: Required[str]
     payerDetails: NotRequired[PayerDetailsParams]
-    amount: Required[float]
+    amount: Required[float | Decimal]
     myRef: NotRequired[str | None]
     card: Required[CardParams]
     paymentGatewayAccountName: NotRequired[str | None]
