@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+# Run as `python scripts/generate.py`, Python puts scripts/ first on sys.path: the pipeline's
+# modules import each other by name (tests get the same through pytest's `pythonpath`).
 from facade import FILES as FACADE_FILES
 from facade import render_all
 from generator_errors import translate

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,6 @@ import pytest
 pytest_plugins = ["orchestra_sandbox.pytest_plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 TEST_KEY = "sk_test_4f1c2a9e7b3d5f60"
 PAN = "4242424242424242"
