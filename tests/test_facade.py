@@ -327,3 +327,22 @@ def test_a_new_optional_header_and_query_parameter_become_keyword_arguments(
     resources.payment_gateway.charge(CHARGE_BODY)
     assert "X-Request-Id" not in script.requests[1].headers
     assert "dryRun" not in script.requests[1].url.params
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"paymentGatewayName": "x", "credentials": "k=v"}, "credentials"),
+        ({"paymentGatewayName": "x", "credentials": ["k=v"]}, "credentials[0]"),
+        (
+            {"paymentGatewayName": "x", "credentials": [{"key": "k"}, {"kye": "v"}]},
+            "credentials[1].kye",
+        ),
+    ],
+)
+def test_lists_of_objects_are_checked_item_by_item(body: Any, field: str) -> None:
+    client, script, _ = make_client([status(200, {})])
+    with pytest.raises(RequestValidationError) as info:
+        client.gateway_accounts.set("acct1", body)
+    assert info.value.field == field
+    assert script.requests == []

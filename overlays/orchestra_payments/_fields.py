@@ -8,7 +8,7 @@ difference per object, so it costs little on the way out.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ._exceptions import RequestValidationError
@@ -71,7 +71,7 @@ def check_fields(body: Mapping[str, object], fields: Fields, path: str = "") -> 
         items = body.get(name)
         if items is None:
             continue
-        if isinstance(items, str | bytes | Mapping) or not hasattr(items, "__iter__"):
+        if not isinstance(items, Sequence) or isinstance(items, str | bytes):
             raise RequestValidationError(f"{path}{name} must be a list", field=f"{path}{name}")
         for index, item in enumerate(items):
             where = f"{path}{name}[{index}]"
