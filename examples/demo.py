@@ -7,11 +7,15 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from orchestra_payments import GatewayRejectedError, Orchestra, RetryPolicy
+from orchestra_payments import GatewayRejectedError, Orchestra, OutcomeUnknownError, RetryPolicy
 from orchestra_payments.params import CaptureVoidParams, CardParams, ChargeParams, RefundParams
+
+if TYPE_CHECKING:
+    from orchestra_sandbox import SandboxApp as Sandbox
 
 CARD: CardParams = {
     "cardHolderName": "Ada Lovelace",
@@ -29,7 +33,7 @@ def line(step: str, detail: str) -> None:
 
 
 @contextmanager
-def target() -> Iterator[tuple[Orchestra, Callable[[str, int], None] | None, str]]:
+def target() -> Iterator[tuple[Orchestra, Sandbox | None, str]]:
     """The real API when a key is configured, else a sandbox on a free loopback port."""
     if os.environ.get("ORCHESTRA_API_KEY"):
         with Orchestra() as client:
@@ -38,18 +42,41 @@ def target() -> Iterator[tuple[Orchestra, Callable[[str, int], None] | None, str
     from orchestra_sandbox import SandboxServer
 
     with SandboxServer() as server:
-
-        def burst(operation: str, times: int) -> None:
-            server.app.inject("status_503", operation, times=times, retry_after="0.2")
-
         policy = RetryPolicy(wait_initial=0.2, wait_max=1.0, wait_jitter=0.1)
         with Orchestra(api_key=server.api_key, base_url=server.base_url, retry=policy) as client:
-            yield client, burst, f"{server.base_url} (bundled sandbox)"
+            yield client, server.app, f"{server.base_url} (bundled sandbox)"
+
+
+def lost_answer(client: Orchestra, app: Sandbox) -> None:
+    """A charge whose answer is lost after the money moved: reconcile, never charge again."""
+    app.inject("drop_after_commit", "GatewayCharge")
+    body: ChargeParams = {
+        "amount": 19.0,
+        "currency": "USD",
+        "paymentGatewayAccountName": "demoNullSuccess",
+        "card": CARD,
+    }  # no myRef: the client generates one, so the charge can be looked up
+    try:
+        client.payment_gateway.charge(body)
+        line("charge, answer lost", "unexpectedly answered")
+        return
+    except OutcomeUnknownError as exc:
+        error = exc
+    line("charge, answer lost", f"OutcomeUnknownError (generated myRef {error.my_ref})")
+    outcome = client.payment_gateway.reconcile(error)
+    found = outcome.result
+    line(
+        "payment_gateway.reconcile(error)",
+        f"{outcome.verdict}: {getattr(found, 'operation_type', None)} "
+        f"{getattr(found, 'amount', None)} (ref {getattr(found, 'gateway_reference', None)})",
+    )
+    charged = [e for e in app.ledger() if e["myRef"] == error.my_ref]
+    line("sandbox ledger: charges for it", f"{len(charged)} (never sent twice)")
 
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="  [log] %(message)s", stream=sys.stdout)
-    with target() as (client, burst, where):
+    with target() as (client, sandbox, where):
         print(f"Orchestra demo against {where}\n")
         who = client.utils.validate_api_key()
         line("validate API key", f"status={who.status} sandbox={who.is_sandbox}")
@@ -102,12 +129,13 @@ def main() -> int:
                 f"{exc.gateway_result_code} ({exc.gateway_result_description})",
             )
 
-        if burst is not None:
-            burst("GatewayCharge", 2)
+        if sandbox is not None:
+            lost_answer(client, sandbox)
+            sandbox.inject("status_503", "GatewayCharge", times=2, retry_after="0.2")
             ok = client.payment_gateway.charge(pay("demoNullSuccess", f"demo-burst-{RUN}", CARD))
             line("503, 503, then success", f"{ok.operation_result_code} after backoff")
         else:
-            line("503 burst", "skipped: faults are injected only into the sandbox")
+            line("lost answer, 503 burst", "skipped: faults are injected only into the sandbox")
 
         auth = client.payment_gateway.authorize(pay("demoNullSuccess", f"demo-auth-{RUN}", CARD))
         ref = str(auth.gateway_reference)

@@ -176,11 +176,15 @@ def test_the_shorter_of_timeout_and_deadline_is_the_budget() -> None:
     assert clock.sleeps == [1.0]
 
 
+@pytest.mark.parametrize("option", ["timeout", "deadline"])
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True])
-def test_a_deadline_that_is_not_a_positive_number_is_refused_before_sending(bad: Any) -> None:
+def test_a_budget_that_is_not_a_positive_number_is_refused_before_sending(
+    option: str, bad: Any
+) -> None:
     client, script, _ = make_client([status(200, [])])
-    with pytest.raises(ConfigurationError, match="deadline"):
-        client.gateway_accounts.list(deadline=bad)
+    with pytest.raises(RequestValidationError, match=option) as info:
+        client.gateway_accounts.list(**{option: bad})
+    assert info.value.field == option
     assert script.requests == []
 
 

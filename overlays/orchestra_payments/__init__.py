@@ -20,10 +20,14 @@ from ._exceptions import (
     NotFoundError,
     OrchestraError,
     OutcomeUnknownError,
+    RateLimitError,
     RequestValidationError,
+    TransactionNotFoundError,
     UnexpectedResponseError,
 )
 from ._options import RequestOptions
+from ._outcome import MY_REF_PREFIX, generate_my_ref
+from ._reconcile import Reconciliation
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
 from ._version import package_version
 
@@ -35,6 +39,7 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "MY_REF_PREFIX",
     "NO_RETRY",
     "APIConnectionError",
     "APIStatusError",
@@ -52,11 +57,15 @@ __all__ = [
     "Orchestra",
     "OrchestraError",
     "OutcomeUnknownError",
+    "RateLimitError",
+    "Reconciliation",
     "RequestOptions",
     "RequestValidationError",
     "RetryPolicy",
+    "TransactionNotFoundError",
     "UnexpectedResponseError",
     "__version__",
+    "generate_my_ref",
     "retry_delay",
     "should_retry",
 ]

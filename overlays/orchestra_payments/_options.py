@@ -1,26 +1,25 @@
 """Per-call and per-client options: a time budget for the whole call, a retry policy, headers.
 
 The facade hands them to the client's ``_request``; what the retry transport needs travels in
-the request's extensions (``CALL_EXTENSION``), so the transport stays the one place that
-decides about tries and waits.
+the request's extensions (the call's budget in ``DEADLINE_EXTENSION``, its policy in
+``RETRY_EXTENSION``), so the transport stays the one place that decides about tries and waits.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
-from ._exceptions import ConfigurationError
+from . import _constants as c
+from ._exceptions import RequestValidationError
 
 if TYPE_CHECKING:
     from ._base import TimeoutTypes
     from ._retry import RetryPolicy
-
-CALL_EXTENSION = "orchestra_call"
 
 
 class RequestOptions(TypedDict, total=False):
@@ -42,18 +41,6 @@ class RequestOptions(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
-class CallBudget:
-    """What one call allows: ``end`` on the client's clock (None: no limit beyond the retry
-    policy's own budget) and the retry policy for this call (None: the client's)."""
-
-    end: float | None
-    policy: RetryPolicy | None
-
-    def remaining(self, now: float) -> float | None:
-        return None if self.end is None else self.end - now
-
-
-@dataclass(frozen=True, slots=True)
 class ClientOptions:
     """The defaults a client applies to each call (``with_options`` makes a copy with others)."""
 
@@ -65,17 +52,15 @@ class ClientOptions:
 DEFAULTS = ClientOptions()
 
 
-def _check_seconds(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfigurationError(f"{name} must be a finite number of seconds, got {value!r}")
-    if value <= 0:
-        raise ConfigurationError(f"{name} must be positive, got {value!r}")
+def _seconds(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
+        raise RequestValidationError(f"{name} must be a positive number of seconds", field=name)
+    return float(value)
 
 
 def apply_options(
     kwargs: dict[str, Any],
     defaults: ClientOptions,
-    clock: Callable[[], float],
     timeout: TimeoutTypes,
     deadline: float | None,
     retry: RetryPolicy | None,
@@ -86,6 +71,9 @@ def apply_options(
     ``timeout`` in seconds is the budget of the whole call (every try and wait); an
     ``httpx.Timeout`` sets connect/read/write/pool for each try. ``deadline`` is such a total
     too; with both, the shorter wins.
+
+    Raises:
+        RequestValidationError: a budget that is not a positive number of seconds.
     """
     if timeout is None:
         timeout = defaults.timeout
@@ -100,20 +88,14 @@ def apply_options(
     if isinstance(timeout, httpx.Timeout):
         kwargs["timeout"] = timeout
     elif timeout is not None:
-        _check_seconds("timeout", timeout)
-        total = timeout
+        total = _seconds("timeout", timeout)
     if deadline is not None:
-        _check_seconds("deadline", deadline)
-        total = deadline if total is None else min(total, deadline)
-    end = None if total is None else clock() + total
-    if end is not None or retry is not None:
-        kwargs["extensions"] = {CALL_EXTENSION: CallBudget(end, retry)}
-
-
-def capped_timeouts(request: httpx.Request, remaining: float) -> None:
-    """Cap this try's connect/read/write/pool timeouts to what is left of the call's budget."""
-    current = request.extensions.get("timeout") or {}
-    request.extensions["timeout"] = {
-        phase: remaining if current.get(phase) is None else min(current[phase], remaining)
-        for phase in ("connect", "read", "write", "pool")
-    }
+        seconds = _seconds("deadline", deadline)
+        total = seconds if total is None else min(total, seconds)
+    extensions: dict[str, Any] = {}
+    if total is not None:
+        extensions[c.DEADLINE_EXTENSION] = total
+    if retry is not None:
+        extensions[c.RETRY_EXTENSION] = retry
+    if extensions:
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), **extensions}
