@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPEC ?=
 PORT ?= 8765
-GENERATED_PATHS := generated/ overlays/orchestra_payments/_facade.py
+GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_facade.py overlays/orchestra_payments/_generated_params.py
 
 .DEFAULT_GOAL := help
 

@@ -16,7 +16,19 @@ from ._faults import FAULT_KINDS, Fault, FaultError
 from ._server import SandboxServer, serve
 from ._state import Engine
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__``: shipped in the orchestra-payments distribution, whose metadata holds
+    it (read on first use)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("orchestra-payments")
+    except PackageNotFoundError:
+        return "0+unknown"
+
 
 __all__ = [
     "APPROVED_CARDS",
