@@ -10,13 +10,35 @@ package), so it can prove the client wrong.
         server.app.ledger()
 """
 
-from ._app import SandboxApp, create_app
+from typing import TYPE_CHECKING, Any
+
 from ._data import APPROVED_CARDS, DECLINED_CARDS, DEFAULT_API_KEY, GATEWAYS
+from ._extra import load
 from ._faults import FAULT_KINDS, Fault, FaultError
-from ._server import SandboxServer, serve
 from ._state import Engine
 
+if TYPE_CHECKING:
+    from ._app import SandboxApp, create_app
+    from ._server import SandboxServer, serve
+
 __version__ = "0.1.0"
+
+# Names whose modules need the `sandbox` extra (starlette, uvicorn): imported on first use, so
+# that without the extra the error says how to install it.
+_NEEDS_EXTRA = {
+    "SandboxApp": "._app",
+    "create_app": "._app",
+    "SandboxServer": "._server",
+    "serve": "._server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _NEEDS_EXTRA.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(load(module), name)
+
 
 __all__ = [
     "APPROVED_CARDS",
