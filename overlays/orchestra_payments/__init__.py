@@ -5,6 +5,8 @@ client = Orchestra(api_key="...")
 result = client.payment_gateway.charge({...})
 """
 
+import logging
+
 from ._base import ApiResponse, Operation
 from ._client import AsyncOrchestra, Orchestra
 from ._exceptions import (
@@ -13,6 +15,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     GatewayError,
     GatewayRejectedError,
@@ -27,6 +30,9 @@ from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
 
 __version__ = "0.1.0"
 
+# Quiet unless the application configures logging (no "last resort" output to stderr).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
 __all__ = [
     "NO_RETRY",
     "APIConnectionError",
@@ -36,6 +42,7 @@ __all__ = [
     "AsyncOrchestra",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "GatewayError",
     "GatewayRejectedError",

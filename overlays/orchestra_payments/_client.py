@@ -13,8 +13,9 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
-from ._exceptions import OrchestraError
+from ._exceptions import ClientClosedError, OrchestraError
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
+from ._logging import install_log_redaction
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 
@@ -56,6 +57,14 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     return error_for(op, request, exc)
 
 
+def _closed(client: object, op: Operation) -> ClientClosedError:
+    name = type(client).__name__
+    return ClientClosedError(
+        f"{op.operation_id}: this {name} was closed (close() or the end of its `with` block); "
+        f"nothing was sent. Create a new {name} for further calls."
+    )
+
+
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
     from orchestra_api.client import AuthenticatedClient
 
@@ -79,6 +88,7 @@ class _BaseOrchestra:
         retry: RetryPolicy | None,
     ) -> None:
         self._settings = resolve_settings(api_key, base_url)
+        install_log_redaction()
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
@@ -178,6 +188,8 @@ class Orchestra(_BaseOrchestra, Resources):
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
     ) -> ApiResponse[T]:
+        if self._http.is_closed:
+            raise _closed(self, op)
         if timeout is not None:
             kwargs["timeout"] = timeout
         try:
@@ -255,6 +267,8 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
     ) -> ApiResponse[T]:
+        if self._http.is_closed:
+            raise _closed(self, op)
         if timeout is not None:
             kwargs["timeout"] = timeout
         try:

@@ -22,6 +22,7 @@ import httpx
 
 from . import _constants as c
 from ._base import Operation
+from ._connection import describe_failure
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -158,9 +159,10 @@ def error_for(
             operation=name,
             my_ref=ref,
         )
+    failure = f"{name}: {describe_failure(exc, request)}"
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{name}: timed out ({type(exc).__name__})", operation=name)
-    return APIConnectionError(f"{name}: connection failed ({type(exc).__name__})", operation=name)
+        return APITimeoutError(failure, operation=name)
+    return APIConnectionError(failure, operation=name)
 
 
 Classifier = Callable[[httpx.Request], Operation | None]
