@@ -75,7 +75,7 @@ def live_target() -> Iterator[tuple[Orchestra, None, str]]:
             yield client, None, client.base_url
         finally:
             for token in tokens:
-                with suppress(NotFoundError):  # the tour deletes it when it gets there
+                with suppress(NotFoundError):  # gone if the tour reached its last step
                     client.string_tokens.delete(token)
             for name in DEMO_ACCOUNTS:
                 with suppress(NotFoundError):
@@ -87,8 +87,8 @@ def live_target() -> Iterator[tuple[Orchestra, None, str]]:
 def target(live: bool) -> Iterator[tuple[Orchestra, Callable[[str, int], None] | None, str]]:
     """A sandbox on a free loopback port; the real API only when asked for (--live)."""
     if live:
-        with live_target() as target:
-            yield target
+        with live_target() as chosen:
+            yield chosen
         return
     if os.environ.get("ORCHESTRA_API_KEY"):
         print(
