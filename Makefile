@@ -50,9 +50,11 @@ check-generated: generate ## regenerate, then fail with the diff if the committe
 	@echo "generated code is up to date"
 
 .PHONY: lint
-lint: $(STAMP) ## ruff (lint + format check) on the hand-written code
+lint: $(STAMP) ## ruff on the hand-written code; actionlint and zizmor on .github/workflows
 	$(BIN)/ruff check overlays sandbox scripts tests examples benchmarks
 	$(BIN)/ruff format --check overlays sandbox scripts tests examples benchmarks
+	$(BIN)/actionlint -no-color -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress --color=never .github/workflows
 
 .PHONY: typecheck
 typecheck: $(STAMP) ## mypy --strict on everything: generated/, overlays/, sandbox/, scripts, tests
@@ -91,12 +93,12 @@ record: $(STAMP) ## re-record every cassette: a fresh sandbox, or the real API w
 	$(BIN)/python -m pytest -q tests/test_cassette_hygiene.py
 
 .PHONY: update-spec
-update-spec: $(STAMP) ## take a new vendor spec: validate, patch, regenerate, report, test (SPEC=path)
-	$(BIN)/python scripts/update_spec.py --spec "$(SPEC)" $(if $(COMMIT),--source-commit $(COMMIT)) $(if $(NO_TESTS),--no-tests)
+update-spec: $(STAMP) ## take a new vendor spec: validate, patch, regenerate, report, test (SPEC=path COMMIT=full-sha [FAIL_ON_BREAKING=1])
+	$(BIN)/python scripts/update_spec.py --spec "$(SPEC)" $(if $(COMMIT),--source-commit "$(COMMIT)") $(if $(NO_TESTS),--no-tests) $(if $(FAIL_ON_BREAKING),--fail-on-breaking) $(if $(PYTEST_ARGS),--pytest-args "$(PYTEST_ARGS)")
 
 .PHONY: spec-diff
-spec-diff: $(STAMP) ## the change report between two spec files (OLD=path NEW=path)
-	$(BIN)/python scripts/specdiff.py "$(OLD)" "$(NEW)"
+spec-diff: $(STAMP) ## the change report between two spec files, patched (OLD=path NEW=path); exit 1 if breaking, 2 unreadable
+	$(BIN)/python scripts/specdiff.py "$(OLD)" "$(NEW)" --patched --fail-on-breaking
 
 .PHONY: clean
 clean: ## remove the virtualenv and caches

@@ -2,8 +2,11 @@
 
     python scripts/conformance.py [--max-examples N]
 
-Exits with schemathesis' status: 0 when every generated case conforms (status codes, content
-types, headers and bodies as the patched spec documents them, and no 5xx).
+Then sends the hostile requests of scripts/hostile.py (non-finite and out-of-range amounts,
+lone surrogates, malformed credentials, deep nesting, oversized bodies on all 19 operations)
+to the same sandbox. Exits 0 when every generated case conforms (status codes, content types,
+headers and bodies as the patched spec documents them, and no 5xx) and no hostile request got
+a 5xx or hung.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import hostile
+import httpx
 
 from orchestra_sandbox import SandboxServer
 
@@ -70,7 +76,16 @@ def main() -> int:
                 "--warnings",
                 "off",
             ]
-            return subprocess.run(cmd, cwd=tmp).returncode
+            status = subprocess.run(cmd, cwd=tmp).returncode
+            server.app.reset()
+            with httpx.Client(
+                base_url=server.base_url, headers={"X-Api-Key": server.api_key}, timeout=10.0
+            ) as client:
+                sent, problems = hostile.run(client)
+            for problem in problems:
+                print(f"hostile: FAIL {problem}")
+            print(f"hostile requests: {sent} sent, {len(problems)} problems")
+            return status or (1 if problems else 0)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from facade import render_facade
-from specpatch import PatchError, apply_patches, load_patches
+from generator_errors import translate
+from operations_table import load_table
+from operations_table import problems as table_problems
+from pynames import class_names
+from specpatch import apply_patches, format_problems, load_patches
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "openapi" / "spec.lock.json"
@@ -75,17 +79,35 @@ def verify_spec(path: Path) -> None:
         )
 
 
+def check_patched(spec: dict[str, Any], spec_name: str) -> dict[str, Any]:
+    """Apply every patch and check the operations table; one error listing every problem.
+
+    Raises:
+        PipelineError: patches that no longer apply and operations the table does not classify
+            (or lists though the spec lost them), all of them, naming ``spec_name``.
+    """
+    patched, report = apply_patches(spec, load_patches(PATCHES), spec_name=spec_name, strict=False)
+    sections = []
+    if report.problems:
+        sections.append(format_problems(report.problems, spec_name))
+    table = table_problems(patched, load_table(ROOT / "openapi" / "operations.yaml"))
+    if table:
+        sections.append(
+            f"openapi/operations.yaml does not match the operations of {spec_name}:\n"
+            + "\n".join(f"- {line}" for line in table)
+        )
+    if sections:
+        raise PipelineError("\n\n".join(sections))
+    result: dict[str, Any] = patched
+    return result
+
+
 def patched_spec(path: Path) -> dict[str, Any]:
     try:
         spec = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
-        raise PipelineError(f"{path} is not valid JSON: {exc}") from exc
-    try:
-        patched, _report = apply_patches(spec, load_patches(PATCHES))
-    except PatchError as exc:
-        raise PipelineError(str(exc)) from exc
-    result: dict[str, Any] = patched
-    return result
+        raise PipelineError(f"{path.name} is not valid JSON: {exc}") from exc
+    return check_patched(spec, path.name)
 
 
 def _patch_outlook(path: Path) -> str:
@@ -128,7 +150,12 @@ def run_generator(spec: dict[str, Any], work: Path) -> Path:
     proc = subprocess.run(cmd, cwd=work, env=_tool_env(), capture_output=True, text=True)
     output = proc.stdout + proc.stderr
     if proc.returncode != 0 or "Warning" in output or "Error" in output:
-        raise PipelineError(f"openapi-python-client failed or warned:\n{output}")
+        lines = translate(output.replace(str(work), "<work>"), spec, class_names(spec, CONFIG))
+        raise PipelineError(
+            "openapi-python-client could not generate everything from the patched spec:\n"
+            + "\n".join(f"- {line}" for line in lines)
+            + "\nFix it with a spec patch (openapi/patches.json) or generator-config.yaml."
+        )
     (out / "py.typed").write_text("")
     return out
 

@@ -1,6 +1,9 @@
 """What changed between two versions of the spec, for the services that use the client.
 
-    python scripts/specdiff.py OLD NEW [--patched] [--output report.md]
+    python scripts/specdiff.py OLD NEW [--patched] [--output report.md] [--fail-on-breaking]
+
+Exit status: 0 when the report is written (and, with --fail-on-breaking, nothing breaks);
+1 with --fail-on-breaking when a change breaks callers; 2 when a file cannot be read as JSON.
 
 A small differ of our own: no maintained OpenAPI diff installs from the registries this project
 uses (oasdiff is a Go binary; the Python packages found are unmaintained or unproven), and the
@@ -8,10 +11,14 @@ questions asked here are narrow: operations, parameters, bodies, response codes 
 properties, each change classified *breaking* or *non-breaking* for client users. Description
 changes are counted, not listed.
 
-Classification, from the client's side: a request schema that demands more (a new required
-field, a tighter pattern) or a response that promises less (a removed field, a field that may
-now be null) breaks callers; the reverse does not. An enum value added to a response is not
-breaking here: the generated enums keep unknown values.
+Classification, from the side of Python code calling the client: a request that demands more
+(a new required field or parameter, a tightened constraint: a larger minimum, a smaller maximum,
+a new or changed pattern) breaks callers, a relaxed one does not; a response that promises less
+(a removed field, a changed type, a field that may now be null or be absent) breaks callers; a
+removed field or enum value breaks either way (the Python attribute or member disappears). An
+enum value added is not breaking: the generated enums keep unknown values. Schemas are named
+with their generated Python class, properties with their attribute, operations with their
+facade method, where those names are given.
 """
 
 from __future__ import annotations
@@ -39,6 +46,26 @@ CONSTRAINTS = (
     "format",
     "multipleOf",
 )
+LOWER_BOUNDS = {"minLength", "minimum", "minItems"}
+UPPER_BOUNDS = {"maxLength", "maximum", "maxItems"}
+
+
+def tightened(constraint: str, old: Any, new: Any) -> bool:
+    """Whether a request would be refused now that was accepted before."""
+    if new is None or new is False:
+        return False
+    if old is None or old is False or isinstance(new, bool):
+        return True
+    if constraint in LOWER_BOUNDS and isinstance(old, int | float) and isinstance(new, int | float):
+        return bool(new > old)
+    if constraint in UPPER_BOUNDS and isinstance(old, int | float) and isinstance(new, int | float):
+        return bool(new < old)
+    return True  # a changed pattern, format or multipleOf may refuse what passed before
+
+
+def _constraint_text(constraint: str, old: Any, new: Any) -> str:
+    way = "tightened" if tightened(constraint, old, new) else "relaxed"
+    return f"{constraint} {old!r} → {new!r} ({way})"
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,8 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     descriptions: int = 0
     description_places: list[str] = field(default_factory=list)
+    class_names: dict[str, str] = field(default_factory=dict)  # schema -> Python class
+    facade_names: dict[str, str] = field(default_factory=dict)  # operationId -> facade method
 
     def add(self, group: str, subject: str, breaking: bool, text: str) -> None:
         self.changes.append(Change(group, subject, breaking, text))
@@ -85,7 +114,9 @@ class Report:
                 continue
             lines += ["", f"## {group}"]
             for subject in sorted(grouped[group]):
-                lines += ["", f"### {subject}", ""]
+                python = self.class_names.get(subject) if group == "Schemas" else None
+                heading = f"{subject} (Python class `{python}`)" if python else subject
+                lines += ["", f"### {heading}", ""]
                 for c in sorted(grouped[group][subject], key=lambda c: (not c.breaking, c.text)):
                     lines.append(f"- {'**breaking**' if c.breaking else 'non-breaking'}: {c.text}")
         return "\n".join(lines) + "\n"
@@ -103,8 +134,24 @@ def _operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
-def _label(key: tuple[str, str], op: dict[str, Any]) -> str:
-    return f"{key[0]} {key[1]} ({op.get('operationId', '?')})"
+def _label(key: tuple[str, str], op: dict[str, Any], report: Report) -> str:
+    op_id = str(op.get("operationId", "?"))
+    python = report.facade_names.get(op_id)
+    return f"{key[0]} {key[1]} ({op_id}" + (f", `{python}`)" if python else ")")
+
+
+def _prop(name: str) -> str:
+    """A property as the spec and the generated model name it."""
+    attribute = snake(name)
+    return f"`{name}`" + (f" (`.{attribute}`)" if attribute != name else "")
+
+
+def snake(name: str) -> str:
+    try:
+        from openapi_python_client.strings import snake_case
+    except ImportError:  # the differ also runs without the generator installed
+        return name
+    return str(snake_case(name))
 
 
 def _ref_name(schema: dict[str, Any] | None) -> str | None:
@@ -230,8 +277,8 @@ def _diff_params(subject: str, old: dict[str, Any], new: dict[str, Any], report:
                 report.add(
                     "Operations",
                     subject,
-                    sb.get(c) is not None,
-                    f"{key[0]} parameter `{key[1]}` {c} {sa.get(c)!r} → {sb.get(c)!r}",
+                    tightened(c, sa.get(c), sb.get(c)),
+                    f"{key[0]} parameter `{key[1]}` {_constraint_text(c, sa.get(c), sb.get(c))}",
                 )
 
 
@@ -263,7 +310,7 @@ def _diff_responses(subject: str, old: dict[str, Any], new: dict[str, Any], repo
 def _diff_operation(
     key: tuple[str, str], old: dict[str, Any], new: dict[str, Any], report: Report
 ) -> None:
-    subject = _label(key, new)
+    subject = _label(key, new, report)
     if old.get("operationId") != new.get("operationId"):
         report.add(
             "Operations",
@@ -315,44 +362,44 @@ def _diff_schema(
         for value in [v for v in new_enum if v not in old_enum]:
             add(False, f"enum value `{value}` added")
         for value in [v for v in old_enum if v not in new_enum]:
-            add(used_in_request, f"enum value `{value}` removed")
+            add(True, f"enum value `{value}` removed (the Python enum member goes)")
     props_a, props_b = old.get("properties", {}), new.get("properties", {})
     req_a, req_b = set(old.get("required", [])), set(new.get("required", []))
     for prop in sorted(props_b.keys() - props_a.keys()):
         required = prop in req_b
         add(
             required and used_in_request,
-            f"property `{prop}` added ({'required' if required else 'optional'}, "
+            f"property {_prop(prop)} added ({'required' if required else 'optional'}, "
             f"{_type_of(props_b[prop])})",
         )
     for prop in sorted(props_a.keys() - props_b.keys()):
-        add(True, f"property `{prop}` removed")
+        add(True, f"property {_prop(prop)} removed")
     for prop in sorted(props_a.keys() & props_b.keys()):
         a, b = props_a[prop], props_b[prop]
         if _type_of(a) != _type_of(b):
-            add(True, f"property `{prop}` type {_type_of(a)} → {_type_of(b)}")
+            add(True, f"property {_prop(prop)} type {_type_of(a)} → {_type_of(b)}")
         if bool(a.get("nullable")) != bool(b.get("nullable")):
             became = bool(b.get("nullable"))
             add(
                 used_in_response if became else used_in_request,
-                f"property `{prop}` became {'nullable' if became else 'non-nullable'}",
+                f"property {_prop(prop)} became {'nullable' if became else 'non-nullable'}",
             )
         for c in CONSTRAINTS:
             if c != "format" and a.get(c) != b.get(c):
                 add(
-                    used_in_request and b.get(c) is not None,
-                    f"property `{prop}` {c} {a.get(c)!r} → {b.get(c)!r}",
+                    used_in_request and tightened(c, a.get(c), b.get(c)),
+                    f"property {_prop(prop)} {_constraint_text(c, a.get(c), b.get(c))}",
                 )
         ea, eb = a.get("enum"), b.get("enum")
         if isinstance(ea, list) and isinstance(eb, list) and ea != eb:
             for value in [v for v in eb if v not in ea]:
-                add(False, f"property `{prop}` enum value `{value}` added")
+                add(False, f"property {_prop(prop)} enum value `{value}` added")
             for value in [v for v in ea if v not in eb]:
-                add(used_in_request, f"property `{prop}` enum value `{value}` removed")
+                add(True, f"property {_prop(prop)} enum value `{value}` removed")
     for prop in sorted((req_b - req_a) & props_b.keys() & props_a.keys()):
-        add(used_in_request, f"property `{prop}` became required")
+        add(used_in_request, f"property {_prop(prop)} became required")
     for prop in sorted((req_a - req_b) & props_b.keys()):
-        add(used_in_response, f"property `{prop}` became optional")
+        add(used_in_response, f"property {_prop(prop)} became optional")
     if old.get("additionalProperties") != new.get("additionalProperties"):
         add(
             False,
@@ -364,13 +411,24 @@ def _diff_schema(
 # --- entry points -------------------------------------------------------------------------
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> Report:
-    report = Report()
+def diff(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    *,
+    class_names: dict[str, str] | None = None,
+    facade_names: dict[str, str] | None = None,
+) -> Report:
+    """Every structural change from ``old`` to ``new``, classified for Python callers.
+
+    ``class_names`` (schema -> generated class) and ``facade_names`` (operationId -> facade
+    method) only add the Python names to the report.
+    """
+    report = Report(class_names=dict(class_names or {}), facade_names=dict(facade_names or {}))
     ops_a, ops_b = _operations(old), _operations(new)
     for key in sorted(ops_b.keys() - ops_a.keys()):
-        report.add("Operations", _label(key, ops_b[key]), False, "operation added")
+        report.add("Operations", _label(key, ops_b[key], report), False, "operation added")
     for key in sorted(ops_a.keys() - ops_b.keys()):
-        report.add("Operations", _label(key, ops_a[key]), True, "operation removed")
+        report.add("Operations", _label(key, ops_a[key], report), True, "operation removed")
     for key in sorted(ops_a.keys() & ops_b.keys()):
         _diff_operation(key, ops_a[key], ops_b[key], report)
     schemas_a = old.get("components", {}).get("schemas", {})
@@ -399,8 +457,26 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> Report:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text())
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
     return data
+
+
+def python_names(spec: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Generated class per schema and facade method per operationId, from the project files."""
+    scripts = Path(__file__).resolve().parent
+    sys.path.insert(0, str(scripts))
+    from pynames import class_names
+
+    table_path = scripts.parent / "openapi" / "operations.yaml"
+    facade: dict[str, str] = {}
+    if table_path.is_file():
+        import yaml
+
+        table = yaml.safe_load(table_path.read_text()) or {}
+        facade = {k: str(v["facade"]) for k, v in table.items() if isinstance(v, dict)}
+    return class_names(spec), facade
 
 
 def main() -> int:
@@ -411,20 +487,49 @@ def main() -> int:
         "--patched", action="store_true", help="apply openapi/patches.json to both sides first"
     )
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument(
+        "--fail-on-breaking",
+        action="store_true",
+        help="exit 1 when a change breaks callers (for CI gates)",
+    )
     args = parser.parse_args()
-    old, new = _load(args.old), _load(args.new)
+    try:
+        old, new = _load(args.old), _load(args.new)
+    except (OSError, ValueError) as exc:
+        print(f"spec-diff: cannot read the specs: {exc}", file=sys.stderr)
+        return 2
+    notes = ""
     if args.patched:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from specpatch import apply_patches, load_patches
+        from specpatch import apply_patches, format_problems, load_patches
 
         patches = load_patches(Path(__file__).resolve().parent.parent / "openapi" / "patches.json")
-        old, _ = apply_patches(old, patches)
-        new, _ = apply_patches(new, patches)
-    text = diff(old, new).to_markdown(args.old.name, args.new.name)
+        for side, path in (("old", args.old), ("new", args.new)):
+            doc = old if side == "old" else new
+            patched, outcome = apply_patches(doc, patches, spec_name=path.name, strict=False)
+            if outcome.problems:
+                notes += (
+                    "\n## Spec patches left out\n\n"
+                    + format_problems(outcome.problems, path.name)
+                    + "\n"
+                )
+            if side == "old":
+                old = patched
+            else:
+                new = patched
+    classes, facade = python_names(new)
+    report = diff(old, new, class_names=classes, facade_names=facade)
+    text = report.to_markdown(args.old.name, args.new.name) + notes
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text)
     print(text, end="")
+    if args.fail_on_breaking and report.breaking:
+        print(
+            f"spec-diff: {len(report.breaking)} breaking change(s) (--fail-on-breaking)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -1,12 +1,20 @@
 """Take a new vendor spec: validate, patch, regenerate, report what changed, run the tests.
 
-    python scripts/update_spec.py --spec NEW.json [--source-commit SHA] [--no-tests]
+    python scripts/update_spec.py --spec NEW.json --source-commit SHA
+        [--fail-on-breaking] [--no-tests] [--pytest-args "..."]
 
-Nothing is changed unless the new spec validates, every patch applies and generation succeeds;
-then the lock is rewritten and generated/ replaced. The change report (Markdown) goes to
-reports/spec-change-report.md and standard output: the spec diff of the patched documents, the
-patches the vendor has made unnecessary, and the Python API breakages (griffe) of the
-regenerated package against the previous one.
+SHA is the full (40 hex digits) commit of the vendor's repository the file was taken from: the
+lock records it with the file's sha256, so CI can fetch exactly that file again.
+
+Nothing is changed unless the new spec validates, every patch applies to *it*, every operation
+is classified in openapi/operations.yaml and generation succeeds (and, with
+--fail-on-breaking, nothing breaks callers); then the lock is rewritten and generated/ and the
+facade replaced. Either way the change report (plain Markdown) goes to
+reports/spec-change-report.md and standard output: why it was refused, if it was; the spec
+changes classified for Python callers; the patches the vendor has made unnecessary; and the
+Python API changes of the regenerated package and facade, by Python name.
+
+Exit status: 0 taken (and the tests pass); 1 refused or the tests fail.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,53 +37,42 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import (
+    FACADE,
     GENERATED,
     LOCK,
     PACKAGE,
     PATCHES,
     ROOT,
     PipelineError,
+    check_patched,
     generate,
     load_lock,
-    patched_spec,
     resolve_spec,
 )
-from specdiff import diff
-from specpatch import PatchError, apply_patches, load_patches
+from pyapi import ApiChange, api_changes
+from pyapi import to_markdown as api_markdown
+from pynames import class_names
+from specdiff import Report, diff
+from specpatch import apply_patches, load_patches
 
 REPORT = ROOT / "reports" / "spec-change-report.md"
+FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
 
-def validate(spec: Any, path: Path) -> None:
+class Refused(PipelineError):
+    """The new spec is not taken; the report says why."""
+
+
+def validate(spec: Any, name: str) -> None:
     from openapi_spec_validator import validate as validate_spec
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
     if not isinstance(spec, dict):
-        raise PipelineError(f"{path} is not an OpenAPI document (not a JSON object)")
+        raise Refused(f"{name} is not an OpenAPI document (not a JSON object)")
     try:
         validate_spec(spec)
     except OpenAPIValidationError as exc:
-        raise PipelineError(f"{path} is not a valid OpenAPI document: {exc}") from exc
-
-
-def api_breakages(old_root: Path, new_root: Path) -> list[str]:
-    """griffe's breaking-change detection, old generated package against the new one."""
-    import griffe
-
-    def load(root: Path) -> Any:
-        return griffe.load(
-            PACKAGE,
-            search_paths=[root],
-            allow_inspection=False,
-            modules_collection=griffe.ModulesCollection(),
-            lines_collection=griffe.LinesCollection(),
-        )
-
-    old, new = load(old_root), load(new_root)
-    found = []
-    for breakage in griffe.find_breaking_changes(old, new):
-        found.append(breakage.explain(style=griffe.ExplanationStyle.ONE_LINE))
-    return sorted(set(found))
+        raise Refused(f"{name} is not a valid OpenAPI document: {exc.message}") from exc
 
 
 def default_path_for(spec: Path) -> str:
@@ -84,7 +83,7 @@ def default_path_for(spec: Path) -> str:
     return os.path.relpath(resolved, ROOT)
 
 
-def write_lock(spec_path: Path, spec: dict[str, Any], commit: str | None, today: str) -> None:
+def write_lock(spec_path: Path, spec: dict[str, Any], commit: str, today: str) -> None:
     lock = load_lock()
     lock.update(
         {
@@ -97,94 +96,226 @@ def write_lock(spec_path: Path, spec: dict[str, Any], commit: str | None, today:
             "locked_on": today,
         }
     )
-    lock["source"] = {**lock.get("source", {}), "commit": commit or "unknown"}
+    lock["source"] = {**lock.get("source", {}), "commit": commit}
     LOCK.write_text(json.dumps(lock, indent=2) + "\n")
 
 
-def report_text(
-    old_path: Path,
-    new_path: Path,
-    old_patched: dict[str, Any],
-    new_patched: dict[str, Any],
-    unnecessary: list[str],
-    breakages: list[str],
-) -> str:
-    text = diff(old_patched, new_patched).to_markdown(old_path.name, new_path.name)
-    text += "\n## Spec patches\n\n"
-    if unnecessary:
-        text += "".join(
-            f"- `{name}` changes nothing any more: the vendor made the same fix; "
-            f"drop it from openapi/patches.json\n"
-            for name in unnecessary
+def committed_patches() -> list[dict[str, Any]]:
+    """The patches the current generated code was made with: git's HEAD version if any.
+
+    When a reviewer edits openapi/patches.json for the new spec, the old side of the report
+    must still be patched the way it was, not with patches written for the new spec.
+    """
+    try:
+        proc = subprocess.run(
+            ["git", "show", f"HEAD:{PATCHES.relative_to(ROOT).as_posix()}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
-    else:
-        text += "- every patch still applies and still changes the spec\n"
-    text += "\n## Python API of the generated package (griffe)\n\n"
-    text += (
-        "".join(f"- **breaking**: {b}\n" for b in breakages)
-        if breakages
-        else "- no breaking change\n"
-    )
-    return text
+    except OSError:
+        proc = None
+    if proc is not None and proc.returncode == 0:
+        try:
+            data = json.loads(proc.stdout)
+            patches: list[dict[str, Any]] = data["patches"]
+            return patches
+        except (ValueError, KeyError):
+            pass
+    return load_patches(PATCHES)
 
 
-def update(spec_arg: str, *, commit: str | None, run_tests: bool, today: str) -> int:
-    started = time.perf_counter()
-    new_path = Path(spec_arg).expanduser()
-    if not new_path.is_file():
-        raise PipelineError(f"no spec at {new_path}")
-    try:
-        new = json.loads(new_path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PipelineError(f"{new_path} is not valid JSON: {exc}") from exc
-    validate(new, new_path)
-    try:
-        new_patched, patch_report = apply_patches(new, load_patches(PATCHES))
-    except PatchError as exc:
-        raise PipelineError(str(exc)) from exc
-    old_path = resolve_spec(None)
-    old_patched = patched_spec(old_path)
-    with tempfile.TemporaryDirectory(prefix="orchestra-update-") as tmp:
-        baseline = Path(tmp) / "baseline"
-        shutil.copytree(GENERATED / PACKAGE, baseline / PACKAGE)
-        generate(str(new_path), check_lock=False)
-        write_lock(new_path, new, commit, today)
-        breakages = api_breakages(baseline, GENERATED)
-    text = report_text(
-        old_path, new_path, old_patched, new_patched, patch_report.unnecessary, breakages
-    )
+def old_side() -> tuple[str, dict[str, Any]]:
+    """The locked spec, patched as the generated code was (patches that fail are left out)."""
+    path = resolve_spec(None)
+    spec = json.loads(path.read_text())
+    patched, _ = apply_patches(spec, committed_patches(), spec_name=path.name, strict=False)
+    return path.name, patched
+
+
+def spec_section(old: dict[str, Any], new: dict[str, Any]) -> Report:
+    import yaml
+
+    table = yaml.safe_load((ROOT / "openapi" / "operations.yaml").read_text()) or {}
+    facade = {k: str(v.get("facade")) for k, v in table.items() if isinstance(v, dict)}
+    return diff(old, new, class_names=class_names(new), facade_names=facade)
+
+
+def report_text(
+    names: tuple[str, str],
+    spec_report: Report,
+    unnecessary: list[str],
+    api: list[ApiChange] | None,
+    refusal: str | None,
+) -> str:
+    text = spec_report.to_markdown(*names)
+    heading, _, rest = text.partition("\n")
+    parts = [heading, ""]
+    if refusal:
+        parts += [
+            "**Refused: nothing was changed.** Fix what follows, then run update-spec again.",
+            "",
+            "## Why it was refused",
+            "",
+            refusal.strip(),
+            "",
+            "The changes below compare the two specs with the patches that apply to each; where "
+            "a patch listed above no longer applies, what it used to add shows as a change.",
+            "",
+        ]
+    parts.append(rest.strip("\n"))
+    if refusal is None:
+        parts += ["", "## Spec patches", ""]
+        parts += (
+            [
+                f"- `{name}` changes nothing any more: the vendor made the same fix; "
+                f"drop it from openapi/patches.json"
+                for name in unnecessary
+            ]
+            if unnecessary
+            else ["- every patch still applies and still changes the spec"]
+        )
+    if api is not None:
+        parts += ["", api_markdown(api).rstrip("\n")]
+    return "\n".join(parts) + "\n"
+
+
+def publish(text: str) -> None:
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(text)
     print(text, end="")
+
+
+def install(tree: Path) -> None:
+    """Put what generation wrote under ``tree`` in place: the package whole, other files each."""
+    package = GENERATED.relative_to(ROOT) / PACKAGE
+    target = ROOT / package
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(tree / package, target)
+    for path in sorted(tree.rglob("*")):
+        relative = path.relative_to(tree)
+        if path.is_file() and not relative.is_relative_to(package):
+            (ROOT / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, ROOT / relative)
+
+
+def run_suite(pytest_args: list[str]) -> int:
+    """The tests, against this tree's generated package and overlay whatever is installed."""
+    env = dict(os.environ)
+    paths = [str(ROOT / part) for part in ("generated", "overlays", "sandbox")]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *pytest_args], cwd=ROOT, env=env)
+    return result.returncode
+
+
+def update(
+    spec_arg: str,
+    *,
+    commit: str | None,
+    run_tests: bool,
+    today: str,
+    fail_on_breaking: bool = False,
+    pytest_args: list[str] | None = None,
+) -> int:
+    started = time.perf_counter()
+    if not commit or not FULL_SHA.fullmatch(commit):
+        raise PipelineError(
+            "give the vendor commit the spec was taken from, as its full 40-hex-digit SHA "
+            f"(got {commit or 'none'}): make update-spec SPEC=/path/to/orchsol.json "
+            "COMMIT=<sha>. The lock records it so CI can fetch exactly this file again."
+        )
+    new_path = Path(spec_arg).expanduser()
+    if not new_path.is_file():
+        raise PipelineError(f"no spec at {spec_arg}")
+    old_name, old_patched = old_side()
+    names = (old_name, new_path.name)
+    try:
+        try:
+            new = json.loads(new_path.read_text())
+        except json.JSONDecodeError as exc:
+            raise Refused(f"{new_path.name} is not valid JSON: {exc}") from exc
+        validate(new, new_path.name)
+    except Refused as exc:
+        publish(
+            f"# Spec change report: `{old_name}` → `{new_path.name}`\n\n"
+            f"**Refused: nothing was changed.**\n\n## Why it was refused\n\n{exc}\n"
+        )
+        raise
+    # What the vendor changed, patched where the patches still apply: shown even on refusal.
+    lenient, patch_report = apply_patches(
+        new, load_patches(PATCHES), spec_name=new_path.name, strict=False
+    )
+    spec_report = spec_section(old_patched, lenient)
+    with tempfile.TemporaryDirectory(prefix="orchestra-update-") as tmp:
+        tree = Path(tmp)
+        try:
+            check_patched(new, new_path.name)
+            generate(str(new_path), out_root=tree, check_lock=False)
+        except PipelineError as exc:
+            publish(report_text(names, spec_report, [], None, str(exc)))
+            raise Refused(str(exc)) from exc
+        api = api_changes(ROOT, tree, FACADE.relative_to(ROOT))
+        spec_breaking = len(spec_report.breaking)
+        api_breaking = sum(c.breaking for c in api)
+        refusal = None
+        if fail_on_breaking and (spec_breaking or api_breaking):
+            refusal = (
+                f"--fail-on-breaking: {spec_breaking} breaking spec change(s) and "
+                f"{api_breaking} breaking Python API change(s), listed below."
+            )
+        publish(report_text(names, spec_report, patch_report.unnecessary, api, refusal))
+        if refusal:
+            raise Refused(refusal)
+        install(tree)
+    write_lock(new_path, new, commit, today)
     print(
         f"\nupdate-spec: lock and generated code updated in {time.perf_counter() - started:.1f} s;"
         f" report in {REPORT.relative_to(ROOT)}"
     )
     if not run_tests:
         return 0
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT)
-    if result.returncode != 0:
+    code = run_suite(pytest_args or [])
+    if code != 0:
         print(
             "update-spec: the tests fail against the regenerated client. If recorded traffic "
             "no longer matches, re-record with `make record`; if a test names a changed "
             "model or operation, adapt the overlay or the test.",
             file=sys.stderr,
         )
-    return result.returncode
+    return code
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", default=os.environ.get("SPEC") or None, required=False)
-    parser.add_argument("--source-commit", default=None)
+    parser.add_argument(
+        "--source-commit",
+        default=None,
+        help="full SHA of the vendor commit the spec comes from (required)",
+    )
     parser.add_argument("--no-tests", action="store_true")
+    parser.add_argument(
+        "--fail-on-breaking",
+        action="store_true",
+        help="refuse (exit 1, nothing changed) when a change breaks callers; report anyway",
+    )
+    parser.add_argument(
+        "--pytest-args", default="", help="arguments for the test run, e.g. a subset of tests"
+    )
     parser.add_argument("--date", default=dt.date.today().isoformat())
     args = parser.parse_args()
     if not args.spec:
-        parser.error("give the new spec: make update-spec SPEC=/path/to/orchsol.json")
+        parser.error("give the new spec: make update-spec SPEC=/path/to/orchsol.json COMMIT=<sha>")
     try:
         return update(
-            args.spec, commit=args.source_commit, run_tests=not args.no_tests, today=args.date
+            args.spec,
+            commit=args.source_commit,
+            run_tests=not args.no_tests,
+            today=args.date,
+            fail_on_breaking=args.fail_on_breaking,
+            pytest_args=shlex.split(args.pytest_args),
         )
     except PipelineError as exc:
         print(f"update-spec: {exc}\nNothing was changed.", file=sys.stderr)

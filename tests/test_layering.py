@@ -70,4 +70,7 @@ def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
         "datetime",
         "os",
         "types",
+        "decimal",
+        "math",
+        "threading",
     }

@@ -5,12 +5,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from generator_errors import translate
+from operations_table import problems as table_problems
 from specpatch import PatchError, apply_patches, load_patches
 
 from conftest import ROOT
@@ -128,8 +131,8 @@ def test_every_operation_is_in_the_operations_table(vendor_spec: dict[str, Any])
     table = yaml.safe_load((ROOT / "openapi" / "operations.yaml").read_text())
     patched, _ = apply_patches(vendor_spec, load_patches(ROOT / "openapi" / "patches.json"))
     ids = {o["operationId"] for item in patched["paths"].values() for o in item.values()}
-    assert len(ids) == 19
     assert ids == set(table)
+    assert table_problems(patched, table) == []
     money = {k for k, v in table.items() if v["retry"] == "money"}
     assert money == {
         "GatewayCharge",
@@ -145,17 +148,191 @@ def test_the_lock_matches_the_vendor_file(vendor_spec_path: Path) -> None:
     assert hashlib.sha256(vendor_spec_path.read_bytes()).hexdigest() == lock["sha256"]
     assert lock["source"]["repository"] == "orchestra-solutions/mintlify"
     assert lock["source"]["path"] == "orchsol.json"
+    assert re.fullmatch(r"[0-9a-f]{40}", lock["source"]["commit"]), "a full commit SHA"
 
 
 def test_make_generate_on_a_changed_spec_names_the_patch_that_broke(
     tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
     spec = copy.deepcopy(vendor_spec)
-    del spec["paths"]["/PaymentGateway/capture"]["put"]["responses"]["202"]
-    path = tmp_path / "no-capture-202.json"
+    del spec["paths"]["/PaymentGateway/capture"]["put"]["responses"]["409"]
+    path = tmp_path / "no-capture-409.json"
     path.write_text(json.dumps(spec))
     result = run_generate("--spec", str(path), "--output-root", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "make update-spec" in result.stderr
-    assert "'202-carries-operation-result'" in result.stderr
+    assert "'409-carries-operation-result'" in result.stderr
+    assert "GatewayCapture (PUT /PaymentGateway/capture): declares no 409 response" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# --- patches as rules ---------------------------------------------------------------------------
+
+PATCHES = ROOT / "openapi" / "patches.json"
+RESULT_REF = "#/components/schemas/Payments.OperationResult"
+
+
+def _body_ref(op: dict[str, Any], code: str) -> str | None:
+    content = op["responses"][code].get("content")
+    return None if content is None else str(content["application/json"]["schema"]["$ref"])
+
+
+def with_payout(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy with a new payment operation, declaring 202/409/401 without bodies."""
+    changed = copy.deepcopy(spec)
+    changed["paths"]["/PaymentGateway/payout"] = {
+        "post": {
+            "operationId": "GatewayPayout",
+            "tags": ["PaymentGateway"],
+            "responses": {
+                code: {"description": code} for code in ("200", "202", "401", "409", "503")
+            },
+        }
+    }
+    return changed
+
+
+def test_a_new_payment_operation_gets_the_rule_patches(vendor_spec: dict[str, Any]) -> None:
+    patched, report = apply_patches(with_payout(vendor_spec), load_patches(PATCHES))
+    payout = patched["paths"]["/PaymentGateway/payout"]["post"]
+    assert _body_ref(payout, "202") == RESULT_REF
+    assert _body_ref(payout, "409") == RESULT_REF
+    assert _body_ref(payout, "401") == (
+        "#/components/schemas/PayTools_Shared.Models.ValidationErrorMessage"
+    )
+    assert _body_ref(payout, "503") is None
+    assert report.problems == []
+
+
+def test_every_operation_of_the_locked_spec_is_covered_by_the_rules(
+    vendor_spec: dict[str, Any],
+) -> None:
+    patched, _ = apply_patches(vendor_spec, load_patches(PATCHES))
+    for path, item in patched["paths"].items():
+        for op in item.values():
+            assert op["responses"]["401"]["content"], op["operationId"]
+            if path.startswith("/PaymentGateway/"):
+                assert _body_ref(op, "409") == RESULT_REF
+                if "202" in op["responses"]:
+                    assert _body_ref(op, "202") == RESULT_REF
+    schemas = patched["components"]["schemas"]
+    assert all(s.get("additionalProperties") is not False for s in schemas.values())
+
+
+def test_a_new_operation_stops_generation_until_classified(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    path = tmp_path / "payout.json"
+    path.write_text(json.dumps(with_payout(vendor_spec)))
+    result = run_generate("--spec", str(path), "--unlocked", "--output-root", str(tmp_path / "o"))
+    assert result.returncode == 1
+    message = result.stderr
+    assert "GatewayPayout (POST /PaymentGateway/payout)" in message
+    assert "openapi/operations.yaml" in message
+    for retry_class in ("money", "safe", "once"):
+        assert f"{retry_class} = " in message
+    assert not (tmp_path / "o").exists()
+
+
+def test_every_problem_of_every_patch_is_listed_once_naming_the_spec() -> None:
+    spec = {"paths": {"/a": {"get": {"operationId": "A", "responses": {"200": {}}}}}}
+    patches: list[dict[str, Any]] = [
+        {"name": "p1", "ops": [{"op": "replace", "path": "/paths/~1a/get/x", "value": 1}]},
+        {
+            "name": "p2",
+            "rule": {"operations": "*", "response": "409", "require": True},
+            "ops": [{"op": "add", "path": "/content", "value": {}}],
+        },
+        {
+            "name": "p3",
+            "rule": {"operations": "*", "response": "200"},
+            "ops": [{"op": "add", "path": "/content", "value": {"$ref": "#/components/x"}}],
+        },
+        {"name": "p4", "rule": {"schemas": "*"}, "ops": []},
+    ]
+    with pytest.raises(PatchError) as info:
+        apply_patches(spec, patches, spec_name="next.json")
+    text = str(info.value)
+    assert info.value.patch_names == ["p1", "p2", "p3", "p4"]
+    assert text.startswith("4 spec patches of openapi/patches.json no longer apply to next.json")
+    for name in ("p1", "p2", "p3", "p4"):
+        assert text.count(f"- patch {name!r}:") == 1
+    assert "A (GET /a): operation 1 (replace /paths/~1a/get/x): " in text
+    assert "A (GET /a): declares no 409 response" in text
+    assert "writes $ref #/components/x, which the spec does not define" in text
+    assert "matches nothing in the spec" in text
+
+
+def test_a_rule_does_not_silently_replace_a_body_the_vendor_now_declares(
+    vendor_spec: dict[str, Any],
+) -> None:
+    spec = copy.deepcopy(vendor_spec)
+    refund = spec["paths"]["/PaymentGateway/refund"]["put"]
+    refund["responses"]["409"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Payments.BankCard"}}
+    }
+    with pytest.raises(PatchError) as info:
+        apply_patches(spec, load_patches(PATCHES), spec_name="s.json")
+    assert info.value.patch_names == ["409-carries-operation-result"]
+    assert "GatewayRefund (PUT /PaymentGateway/refund)" in str(info.value)
+    assert "the spec now declares its own value there" in str(info.value)
+
+
+def test_lenient_application_applies_what_applies_and_says_what_does_not(
+    vendor_spec: dict[str, Any],
+) -> None:
+    spec = copy.deepcopy(vendor_spec)
+    del spec["paths"]["/StringTokens/{token}"]["delete"]
+    meta = spec["paths"]["/StringTokens/{token}/meta"]["get"]
+    meta["parameters"][0]["schema"]["pattern"] = "[A-Za-z0-9]{16}"
+    patched, report = apply_patches(spec, load_patches(PATCHES), strict=False)
+    assert {p.patch for p in report.problems} == {
+        "string-token-delete-operation-id",
+        "string-token-pattern-anchored",
+    }
+    assert "409-carries-operation-result" in report.applied
+    tokens = patched["paths"]["/StringTokens/{token}"]
+    assert tokens["get"]["parameters"][0]["schema"]["pattern"] == "^[A-Za-z0-9]{32}$"
+    # a failing `test` also skips the operation it guards
+    meta = patched["paths"]["/StringTokens/{token}/meta"]["get"]
+    assert meta["parameters"][0]["schema"]["pattern"] == "[A-Za-z0-9]{16}"
+    with pytest.raises(PatchError):
+        apply_patches(spec, load_patches(PATCHES))
+
+
+# --- generator errors, in the terms of the spec -------------------------------------------------
+
+
+def test_a_generator_error_names_the_operation_and_response(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    spec = copy.deepcopy(vendor_spec)
+    charge = spec["paths"]["/PaymentGateway/charge"]["post"]
+    charge["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Payments.Gone"
+    }
+    path = tmp_path / "dangling.json"
+    path.write_text(json.dumps(spec))
+    result = run_generate("--spec", str(path), "--unlocked", "--output-root", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert "operation GatewayCharge (POST /PaymentGateway/charge)" in result.stderr
+    assert "status code 200" in result.stderr
+    assert "[refers to #/components/schemas/Payments.Gone]" in result.stderr
+    assert "object at 0x" not in result.stderr
+    assert "/tmp/orchestra-gen" not in result.stderr
+
+
+def test_a_dropped_schema_is_named_with_its_python_class() -> None:
+    output = (
+        "Generating /tmp/x/orchestra_api\n\nUnable to process schema "
+        "/components/schemas/Payments.BankCard:\n\nCould not find reference\n\n"
+        "Failure to process schema has resulted in the removal of:\n"
+        "/components/schemas/Payments.BankCard\n/components/schemas/eWallet.Models.X\n\n"
+        '{\n  "$ref": "#/components/schemas/Gone"\n}\n'
+    )
+    lines = translate(output, {}, {"Payments.BankCard": "BankCard"})
+    assert lines == [
+        "schema Payments.BankCard (Python class BankCard): Could not find reference "
+        "[refers to #/components/schemas/Gone]; the generator left out: "
+        "Payments.BankCard, eWallet.Models.X"
+    ]

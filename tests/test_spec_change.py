@@ -1,12 +1,17 @@
-"""The spec-change workflow: the differ on real and synthetic pairs, and update-spec end to end."""
+"""The spec-change workflow: the differ, and update-spec end to end on modified copies of the
+locked spec (whichever spec is locked: every second spec is built here, never read from a file)."""
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +20,59 @@ from specdiff import diff
 
 from conftest import ROOT
 
-SHARED = ROOT.parent / "shared" / "openapi"
-OLD = SHARED / "orchestra-api-1.0.9.36-920bb3e.json"
-NEW = SHARED / "orchestra-api-1.0.9.36-4d977c7.json"
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+SPECDIFF = [sys.executable, str(ROOT / "scripts" / "specdiff.py")]
 
 
-def test_the_real_upstream_pair_is_description_only() -> None:
-    report = diff(json.loads(OLD.read_text()), json.loads(NEW.read_text()))
-    text = report.to_markdown(OLD.name, NEW.name)
+def write(path: Path, spec: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(spec, indent=2))
+    return path
+
+
+def reworded(spec: dict[str, Any]) -> dict[str, Any]:
+    """The locked spec with only descriptions changed, as in the vendor's real second version."""
+    changed = copy.deepcopy(spec)
+    for tag in changed.get("tags", []):
+        tag["description"] = (tag.get("description") or "") + " Reworded."
+    changed["paths"]["/PaymentGateway/charge"]["post"]["description"] = "Charge a card, reworded."
+    return changed
+
+
+def test_a_description_only_change_is_no_structural_change(vendor_spec: dict[str, Any]) -> None:
+    new = reworded(vendor_spec)
+    report = diff(vendor_spec, new)
     assert report.changes == []
-    assert report.descriptions == 3
-    assert "**No structural change.** 3 descriptions changed." in text
+    assert report.descriptions == len(new.get("tags", [])) + 1
+    text = report.to_markdown("old.json", "new.json")
+    assert f"**No structural change.** {report.descriptions} descriptions changed." in text
+    assert "Reworded" not in text
 
 
-def test_the_cli_prints_the_same_report_with_patches_applied() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "specdiff.py"), str(OLD), str(NEW), "--patched"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "**No structural change.** 3 descriptions changed." in result.stdout
+def test_the_cli_reports_patched_specs_and_exits_by_what_it_found(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    old = write(tmp_path / "old.json", vendor_spec)
+    same = write(tmp_path / "reworded.json", reworded(vendor_spec))
+    broken = copy.deepcopy(vendor_spec)
+    del broken["paths"]["/Utils/apiKey"]
+    removed = write(tmp_path / "removed.json", broken)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*SPECDIFF, *args], capture_output=True, text=True)
+
+    quiet = run(str(old), str(same), "--patched", "--fail-on-breaking")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "**No structural change.**" in quiet.stdout
+    reported = run(str(old), str(removed), "--patched")
+    assert reported.returncode == 0
+    gated = run(str(old), str(removed), "--patched", "--fail-on-breaking")
+    assert gated.returncode == 1
+    assert "**breaking**: operation removed" in gated.stdout
+    assert "GET /Utils/apiKey (ValidateApiKey, `utils.validate_api_key`)" in gated.stdout
+    assert "breaking change(s)" in gated.stderr
+    (tmp_path / "bad.json").write_text("{not json")
+    assert run(str(old), str(tmp_path / "bad.json")).returncode == 2
+    assert "\x1b[" not in gated.stdout + reported.stdout
 
 
 def base() -> dict[str, Any]:
@@ -236,7 +273,43 @@ CASES = [
         "parameter length limit dropped",
         lambda s: _pay(s)["parameters"][0]["schema"].pop("maxLength"),
         False,
-        "query parameter `name` maxLength 10 → None",
+        "query parameter `name` maxLength 10 → None (relaxed)",
+    ),
+    (
+        "parameter length limit raised",
+        lambda s: _pay(s)["parameters"][0]["schema"].update(maxLength=100),
+        False,
+        "query parameter `name` maxLength 10 → 100 (relaxed)",
+    ),
+    (
+        "parameter length limit lowered",
+        lambda s: _pay(s)["parameters"][0]["schema"].update(maxLength=5),
+        True,
+        "query parameter `name` maxLength 10 → 5 (tightened)",
+    ),
+    (
+        "request property minimum added",
+        lambda s: _schema(s, "Req")["properties"]["amount"].update(minimum=1),
+        True,
+        "property `amount` minimum None → 1 (tightened)",
+    ),
+    (
+        "response property length limit added",
+        lambda s: _schema(s, "Res")["properties"]["code"].update(maxLength=3),
+        False,
+        "property `code` maxLength None → 3 (tightened)",
+    ),
+    (
+        "request property type changed",
+        lambda s: _schema(s, "Req")["properties"]["amount"].update(type="string"),
+        True,
+        "property `amount` type number → string",
+    ),
+    (
+        "response enum value removed",
+        lambda s: _schema(s, "Status")["enum"].remove("Failed"),
+        True,
+        "enum value `Failed` removed",
     ),
     (
         "parameter became required",
@@ -305,9 +378,64 @@ def test_changes_are_grouped_by_operation_and_schema() -> None:
 
 # --- update-spec, end to end, in a copy of the repository --------------------------------------
 
+Variant = Callable[[dict[str, Any]], None]
+RESULT = "Payments.OperationResult"
+CHARGE_REQUEST = "PayTools_Api.Models.AuthRequestModel"
+
+
+def variant(spec: dict[str, Any], *changes: Variant) -> dict[str, Any]:
+    changed = copy.deepcopy(spec)
+    for change in changes:
+        change(changed)
+    return changed
+
+
+def bump_version(spec: dict[str, Any]) -> None:
+    spec["info"]["version"] = str(spec["info"].get("version", "")) + "-next"
+    spec["info"]["description"] = str(spec["info"].get("description", "")) + " (next)"
+
+
+def add_result_code(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"]["Payments.Result"]["enum"].append("PendingReview")
+
+
+def add_optional_header(spec: dict[str, Any]) -> None:
+    charge = spec["paths"]["/PaymentGateway/charge"]["post"]
+    charge.setdefault("parameters", []).append(
+        {
+            "name": "X-Correlation-Id",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string"},
+        }
+    )
+
+
+def rename_result_schema(spec: dict[str, Any]) -> None:
+    text = json.dumps(spec).replace(f'/schemas/{RESULT}"', '/schemas/Payments.OperationOutcome"')
+    renamed = json.loads(text)
+    schemas = renamed["components"]["schemas"]
+    schemas["Payments.OperationOutcome"] = schemas.pop(RESULT)
+    spec.clear()
+    spec.update(renamed)
+
+
+def remove_token_delete(spec: dict[str, Any]) -> None:
+    del spec["paths"]["/StringTokens/{token}"]["delete"]
+
+
+def amount_as_string(spec: dict[str, Any]) -> None:
+    spec["components"]["schemas"][CHARGE_REQUEST]["properties"]["amount"] = {"type": "string"}
+
+
+def add_required_field(spec: dict[str, Any]) -> None:
+    schema = spec["components"]["schemas"][CHARGE_REQUEST]
+    schema["properties"]["merchantCategory"] = {"type": "string"}
+    schema["required"].append("merchantCategory")
+
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, vendor_spec_path: Path) -> Path:
     """Just enough of the project to run the pipeline, with the locked spec beside it."""
     root = tmp_path / "project"
     for part in ("openapi", "scripts", "generated"):
@@ -316,23 +444,34 @@ def repo(tmp_path: Path) -> Path:
     facade = root / "overlays" / "orchestra_payments"
     facade.mkdir(parents=True)
     shutil.copy(ROOT / "overlays" / "orchestra_payments" / "_facade.py", facade / "_facade.py")
-    (tmp_path / "shared" / "openapi").mkdir(parents=True)
-    shutil.copy(NEW, tmp_path / "shared" / "openapi" / NEW.name)
+    place_locked_spec(root, vendor_spec_path)
     return root
 
 
-def run_update(repo: Path, spec: Path) -> subprocess.CompletedProcess[str]:
+def place_locked_spec(root: Path, vendor_spec_path: Path) -> None:
+    """Put the locked spec where the copy's lock says, whatever spec that is."""
+    shared = root.parent / "shared" / "openapi"
+    shared.mkdir(parents=True, exist_ok=True)
+    shutil.copy(vendor_spec_path, shared / vendor_spec_path.name)
+    lock_path = root / "openapi" / "spec.lock.json"
+    lock = json.loads(lock_path.read_text())
+    lock["default_path"] = f"../shared/openapi/{vendor_spec_path.name}"
+    lock_path.write_text(json.dumps(lock, indent=2) + "\n")
+
+
+def run_update(
+    repo: Path, spec: Path, *extra: str, commit: str | None = COMMIT
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
             str(repo / "scripts" / "update_spec.py"),
             "--spec",
             str(spec),
-            "--no-tests",
-            "--source-commit",
-            "abc1234",
+            *(["--source-commit", commit] if commit else []),
             "--date",
             "2026-11-23",
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -340,32 +479,45 @@ def run_update(repo: Path, spec: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def vendor() -> dict[str, Any]:
-    spec: dict[str, Any] = json.loads(NEW.read_text())
-    return spec
+def report_of(repo: Path) -> str:
+    return (repo / "reports" / "spec-change-report.md").read_text()
 
 
-def test_update_spec_with_a_structural_change(repo: Path, tmp_path: Path) -> None:
-    spec = vendor()
-    result_schema = spec["components"]["schemas"]["Payments.OperationResult"]
-    result_schema["properties"]["riskScore"] = {"type": "integer", "nullable": True}
-    spec["components"]["schemas"]["Payments.Result"]["enum"].append("PartiallyApproved")
-    del spec["components"]["schemas"]["PayTools_Api.Models.StringTokenOutputModel"]["properties"][
-        "createTime"
-    ]
-    new = tmp_path / "orchsol-next.json"
-    new.write_text(json.dumps(spec, indent=2))
-    result = run_update(repo, new)
+def plain(text: str, tmp_path: Path) -> None:
+    """A report a reviewer can trust: no colour codes, no temporary paths."""
+    assert "\x1b[" not in text
+    assert str(tmp_path) not in text
+    assert "/tmp/" not in text
+
+
+def test_update_spec_with_a_structural_change(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    def changes(spec: dict[str, Any]) -> None:
+        spec["components"]["schemas"][RESULT]["properties"]["riskScore"] = {
+            "type": "integer",
+            "nullable": True,
+        }
+        add_result_code(spec)
+        token = spec["components"]["schemas"]["PayTools_Api.Models.StringTokenOutputModel"]
+        del token["properties"]["createTime"]
+
+    new = write(tmp_path / "orchsol-next.json", variant(vendor_spec, changes))
+    result = run_update(repo, new, "--no-tests")
     assert result.returncode == 0, result.stderr
-    report = (repo / "reports" / "spec-change-report.md").read_text()
-    assert "property `riskScore` added (optional, integer)" in report
-    assert "enum value `PartiallyApproved` added" in report
-    assert "**breaking**: property `createTime` removed" in report
-    assert "## Python API of the generated package (griffe)" in report
-    assert "create_time" in report.split("(griffe)")[1]
+    report = report_of(repo)
+    plain(report, tmp_path)
+    assert "### Payments.OperationResult (Python class `OperationResult`)" in report
+    assert "property `riskScore` (`.risk_score`) added (optional, integer)" in report
+    assert "enum value `PendingReview` added" in report
+    assert "**breaking**: property `createTime` (`.create_time`) removed" in report
+    python = report.split("## Python API")[1]
+    assert "**breaking**: `StringToken.create_time`: attribute removed" in python
+    assert "non-breaking: `OperationResult.risk_score`: optional attribute added" in python
+    assert "non-breaking: `ResultCode.PENDINGREVIEW`: enum member added" in python
     lock = json.loads((repo / "openapi" / "spec.lock.json").read_text())
     assert lock["file"] == "orchsol-next.json"
-    assert lock["source"]["commit"] == "abc1234"
+    assert lock["source"]["commit"] == COMMIT
     assert lock["locked_on"] == "2026-11-23"
     model = (repo / "generated" / "orchestra_api" / "models" / "operation_result.py").read_text()
     assert "risk_score" in model
@@ -378,78 +530,418 @@ def test_update_spec_with_a_structural_change(repo: Path, tmp_path: Path) -> Non
     assert again.returncode == 0, again.stderr
 
 
-def test_update_spec_stops_on_a_patch_that_no_longer_applies(repo: Path, tmp_path: Path) -> None:
-    spec = vendor()
-    del spec["paths"]["/PaymentGateway/void"]["delete"]["responses"]["202"]
-    new = tmp_path / "broken.json"
-    new.write_text(json.dumps(spec))
+@pytest.mark.parametrize("commit", [None, "4d977c7", "unknown", "0" * 39 + "g"])
+def test_update_spec_refuses_without_a_full_commit_sha(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any], commit: str | None
+) -> None:
+    new = write(tmp_path / "next.json", variant(vendor_spec, bump_version))
     lock_before = (repo / "openapi" / "spec.lock.json").read_text()
-    result = run_update(repo, new)
+    result = run_update(repo, new, "--no-tests", commit=commit)
     assert result.returncode == 1
-    assert "'202-carries-operation-result'" in result.stderr
-    assert "Nothing was changed." in result.stderr
+    assert "full 40-hex-digit SHA" in result.stderr
+    assert "COMMIT=<sha>" in result.stderr
     assert (repo / "openapi" / "spec.lock.json").read_text() == lock_before
 
 
-def test_update_spec_stops_on_an_unclassified_new_operation(repo: Path, tmp_path: Path) -> None:
-    spec = vendor()
-    spec["paths"]["/PaymentGateway/payout"] = {
-        "post": {
-            "operationId": "GatewayPayout",
-            "tags": ["PaymentGateway"],
-            "responses": {"200": {"description": "OK"}},
+def assert_refused(repo: Path, result: subprocess.CompletedProcess[str], lock: str) -> None:
+    assert result.returncode == 1
+    assert "Nothing was changed." in result.stderr
+    assert (repo / "openapi" / "spec.lock.json").read_text() == lock
+    assert "**Refused: nothing was changed.**" in report_of(repo)
+
+
+def test_a_renamed_schema_is_refused_listing_every_failing_patch_once(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    new = write(tmp_path / "renamed.json", variant(vendor_spec, rename_result_schema))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    message = result.stderr
+    assert "2 spec patches of openapi/patches.json no longer apply to renamed.json" in message
+    for name in ("409-carries-operation-result", "202-carries-operation-result"):
+        assert message.count(f"- patch {name!r}:") == 1
+    assert "GatewayRefund (PUT /PaymentGateway/refund)" in message
+    assert f"writes $ref #/components/schemas/{RESULT}, which the spec does not define" in message
+    report = report_of(repo)
+    plain(report, tmp_path)
+    assert "- patch '409-carries-operation-result':" in report
+    assert "**breaking**: schema removed" in report
+
+
+def test_fixing_the_patches_for_a_renamed_schema_lets_it_through(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    new = write(tmp_path / "renamed.json", variant(vendor_spec, rename_result_schema))
+    patches = repo / "openapi" / "patches.json"
+    patches.write_text(patches.read_text().replace(RESULT, "Payments.OperationOutcome"))
+    config = repo / "generator-config.yaml"
+    config.write_text(
+        config.read_text().replace("PaymentsOperationResult:", "PaymentsOperationOutcome:")
+    )
+    result = run_update(repo, new, "--no-tests")
+    assert result.returncode == 0, result.stderr
+    report = report_of(repo)
+    assert "Refused" not in report
+    assert "### Payments.OperationOutcome (Python class `OperationResult`)" in report
+    assert "## Python API\n\nNo change to the Python API." in report
+
+
+def test_a_removed_operation_is_refused_listing_every_failing_patch_once(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    new = write(tmp_path / "removed.json", variant(vendor_spec, remove_token_delete))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    message = result.stderr
+    for name in ("string-token-delete-operation-id", "string-token-pattern-anchored"):
+        assert message.count(f"- patch {name!r}:") == 1
+    assert "DELETE /StringTokens/{token} (not in the spec)" in message
+    assert "removed.json" in message
+    assert (
+        "StringTokenDelete is listed in openapi/operations.yaml but the spec no longer has it"
+        in (message)
+    )
+    assert "**breaking**: operation removed" in report_of(repo)
+
+
+def test_update_spec_stops_on_an_unclassified_new_operation(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    def payout(spec: dict[str, Any]) -> None:
+        spec["paths"]["/PaymentGateway/payout"] = {
+            "post": {
+                "operationId": "GatewayPayout",
+                "tags": ["PaymentGateway"],
+                "responses": {"200": {"description": "OK"}, "409": {"description": "No"}},
+            }
         }
-    }
-    new = tmp_path / "payout.json"
-    new.write_text(json.dumps(spec))
-    result = run_update(repo, new)
-    assert result.returncode == 1
-    assert "GatewayPayout" in result.stderr
+
+    new = write(tmp_path / "payout.json", variant(vendor_spec, payout))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    assert "GatewayPayout (POST /PaymentGateway/payout) is new" in result.stderr
     assert "openapi/operations.yaml" in result.stderr
+    assert "money = moves money" in result.stderr
+    assert "safe = " in result.stderr
+    assert "once = " in result.stderr
 
 
-def test_update_spec_refuses_an_invalid_document(repo: Path, tmp_path: Path) -> None:
-    spec = vendor()
+def test_update_spec_refuses_an_invalid_document(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    spec = copy.deepcopy(vendor_spec)
     spec["paths"]["/PaymentGateway"]["get"]["responses"] = "nope"
-    new = tmp_path / "invalid.json"
-    new.write_text(json.dumps(spec))
-    result = run_update(repo, new)
-    assert result.returncode == 1
-    assert "not a valid OpenAPI document" in result.stderr
+    new = write(tmp_path / "invalid.json", spec)
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    assert "invalid.json is not a valid OpenAPI document" in result.stderr
 
 
-def test_spec_status_tells_the_workflow_whether_the_spec_changed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("change", "spec_line", "python_line"),
+    [
+        (
+            amount_as_string,
+            "**breaking**: property `amount` type number (double) → string",
+            "**breaking**: `ChargeRequest.amount`: type `float` → `str`",
+        ),
+        (
+            add_required_field,
+            "**breaking**: property `merchantCategory` (`.merchant_category`) added (required",
+            "**breaking**: `ChargeRequest.merchant_category`: required constructor argument added",
+        ),
+    ],
+    ids=["type-change", "new-required-field"],
+)
+def test_breaking_changes_are_reported_in_both_sections_and_can_fail_the_run(
+    repo: Path,
+    tmp_path: Path,
+    vendor_spec: dict[str, Any],
+    change: Variant,
+    spec_line: str,
+    python_line: str,
+) -> None:
+    new = write(tmp_path / "next.json", variant(vendor_spec, change))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    generated = (repo / "generated" / "orchestra_api" / "models" / "charge_request.py").read_text()
+    gated = run_update(repo, new, "--no-tests", "--fail-on-breaking")
+    assert_refused(repo, gated, lock)
+    assert "--fail-on-breaking" in gated.stderr
+    report = report_of(repo)
+    plain(report, tmp_path)
+    spec_part, python_part = report.split("## Python API")
+    assert spec_line in spec_part
+    assert python_line in python_part
+    assert "### PayTools_Api.Models.AuthRequestModel (Python class `ChargeRequest`)" in spec_part
+    assert (repo / "generated" / "orchestra_api" / "models" / "charge_request.py").read_text() == (
+        generated
+    )
+    taken = run_update(repo, new, "--no-tests")
+    assert taken.returncode == 0, taken.stderr
+    assert python_line in report_of(repo)
+
+
+# --- the done-when run: update-spec, then the suite, in a full copy of the repository -----------
+
+
+def full_copy(tmp_path: Path, vendor_spec_path: Path) -> Path:
+    root = tmp_path / "project"
+    skip = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "reports",
+    )
+    shutil.copytree(ROOT, root, ignore=skip)
+    place_locked_spec(root, vendor_spec_path)
+    return root
+
+
+def in_copy(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    paths = [str(root / part) for part in ("generated", "overlays", "sandbox")]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=root, env=env
+    )
+
+
+def test_accepted_specs_leave_the_suite_and_the_staleness_check_green(
+    tmp_path: Path, vendor_spec_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    root = full_copy(tmp_path, vendor_spec_path)
+    bumped = write(tmp_path / "bumped.json", variant(vendor_spec, bump_version))
+    subset = (
+        "tests/test_generated_models.py tests/test_client_on_sandbox.py tests/test_cassettes.py"
+    )
+    first = run_update(root, bumped, "--pytest-args", subset)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr
+    assert re.search(r"^\d+ passed in ", first.stdout, re.M), first.stdout[-2000:]
+    assert "No change to the Python API." in report_of(root)
+
+    later = variant(vendor_spec, bump_version, add_result_code, add_optional_header)
+    second_spec = write(tmp_path / "enum-and-header.json", later)
+    # All but the pipeline's own tests (the staleness check is done below, byte for byte).
+    everything_else = (
+        "--ignore=tests/test_spec_change.py --ignore=tests/test_pipeline.py -p no:cacheprovider"
+    )
+    second = run_update(root, second_spec, "--pytest-args", everything_else)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr
+    assert re.search(r"^\d{3,} passed in ", second.stdout, re.M), second.stdout[-2000:]
+    report = report_of(root)
+    assert "non-breaking: `ResultCode.PENDINGREVIEW`: enum member added" in report
+    assert "optional parameter `x_correlation_id` added" in report
+
+    known = in_copy(
+        root,
+        "-c",
+        "from orchestra_api.models import ResultCode; "
+        "print(ResultCode('PendingReview').is_unknown)",
+    )
+    assert known.stdout.strip() == "False", known.stderr
+    regenerated = in_copy(root, "scripts/generate.py", "--output-root", str(tmp_path / "again"))
+    assert regenerated.returncode == 0, regenerated.stderr
+    for part in ("generated/orchestra_api", "overlays/orchestra_payments/_facade.py"):
+        for path in sorted((root / part).rglob("*") if (root / part).is_dir() else [root / part]):
+            if path.is_file() and "__pycache__" not in path.parts:
+                twin = tmp_path / "again" / path.relative_to(root)
+                assert twin.read_bytes() == path.read_bytes(), path
+
+
+# --- what the workflows rely on ---------------------------------------------------------------
+
+
+def test_spec_status_tells_the_workflow_whether_the_spec_changed(
+    tmp_path: Path, vendor_spec_path: Path
+) -> None:
     out = tmp_path / "github_output"
     script = str(ROOT / "scripts" / "spec_status.py")
-    same = subprocess.run(
-        [sys.executable, script, str(NEW)],
-        capture_output=True,
-        text=True,
-        env={"GITHUB_OUTPUT": str(out)},
-        check=True,
-    )
-    assert same.stdout.strip() == "unchanged"
+
+    def status(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, script, str(path)],
+            capture_output=True,
+            text=True,
+            env={"GITHUB_OUTPUT": str(out)},
+            check=True,
+        )
+
+    assert status(vendor_spec_path).stdout.strip() == "unchanged"
     assert "changed=false" in out.read_text()
-    other = subprocess.run(
-        [sys.executable, script, str(OLD)],
-        capture_output=True,
-        text=True,
-        env={"GITHUB_OUTPUT": str(out)},
-        check=True,
+    other = tmp_path / "other.json"
+    other.write_bytes(vendor_spec_path.read_bytes() + b"\n")
+    digest = hashlib.sha256(other.read_bytes()).hexdigest()
+    assert status(other).stdout.strip() == f"changed {digest}"
+    assert out.read_text().splitlines()[-2:] == ["changed=true", f"sha256={digest}"]
+    commit = subprocess.run(
+        [sys.executable, script, "--lock", "source.commit"], capture_output=True, text=True
     )
-    assert other.stdout.startswith("changed fe261d4d")
-    assert out.read_text().splitlines()[-2] == "changed=true"
+    assert re.fullmatch(r"[0-9a-f]{40}\n", commit.stdout)
 
 
-def test_the_workflows_call_what_the_tests_cover() -> None:
+def _workflow(name: str) -> dict[str, Any]:
     import yaml
 
-    regen = yaml.safe_load((ROOT / ".github" / "workflows" / "regenerate.yml").read_text())
-    steps = regen["jobs"]["regenerate"]["steps"]
+    data: dict[str, Any] = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+    return data
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "regenerate.yml"])
+def test_workflows_pin_actions_by_sha_and_grant_least_privilege(name: str) -> None:
+    text = (ROOT / ".github" / "workflows" / name).read_text()
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert uses
+    for ref, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.fullmatch(r" # v\d+(\.\d+)*", comment), comment
+    workflow = _workflow(name)
+    assert workflow["permissions"] == {}
+    for job in workflow["jobs"].values():
+        assert job["permissions"] == {"contents": "read"}
+        checkout = job["steps"][0]
+        assert checkout["with"]["persist-credentials"] is False
+    assert "spec_status.py --lock" in text
+    assert "sha256sum --check" in text
+
+
+def test_the_regenerate_workflow_publishes_the_report_and_opens_a_pr_that_runs_ci() -> None:
+    steps = _workflow("regenerate.yml")["jobs"]["regenerate"]["steps"]
     text = json.dumps(steps)
     assert "scripts/spec_status.py" in text
-    assert "make update-spec" in text
-    assert any(str(s.get("uses", "")).startswith("peter-evans/create-pull-request") for s in steps)
-    assert any(s.get("with", {}).get("body-path") == "reports/spec-change-report.md" for s in steps)
+    update = next(s for s in steps if "make update-spec" in str(s.get("run", "")))
+    assert 'COMMIT="${NEW_COMMIT}"' in update["run"]
+    assert "${{" not in update["run"]
+    published = [s for s in steps if "reports/spec-change-report.md" in json.dumps(s)]
+    summary = next(s for s in published if "GITHUB_STEP_SUMMARY" in str(s.get("run", "")))
+    artifact = next(s for s in published if "upload-artifact" in str(s.get("uses", "")))
+    for step in (summary, artifact):
+        assert str(step["if"]).startswith("always()")
+    pr = next(s for s in steps if "create-pull-request" in str(s.get("uses", "")))
+    assert pr["with"]["token"] == "${{ secrets.SPEC_PR_TOKEN }}"
+    assert pr["with"]["body-path"] == "reports/spec-change-report.md"
+    assert pr["if"] == "steps.update.outcome == 'success'"
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     assert "bash .ci/run" in ci
+
+
+# --- the Python API section on two small trees -------------------------------------------------
+
+
+def python_tree(root: Path, models: str, endpoint: str, facade: str) -> Path:
+    package = root / "generated" / "orchestra_api"
+    (package / "models").mkdir(parents=True)
+    (package / "api" / "pay").mkdir(parents=True)
+    for init in (package, package / "models", package / "api", package / "api" / "pay"):
+        (init / "__init__.py").write_text("")
+    (package / "models" / "things.py").write_text(models)
+    (package / "api" / "pay" / "do_it.py").write_text(endpoint)
+    (root / "overlays" / "orchestra_payments").mkdir(parents=True)
+    (root / "overlays" / "orchestra_payments" / "_facade.py").write_text(facade)
+    return root
+
+
+OLD_MODELS = """
+from enum import StrEnum
+from attrs import define
+class Color(StrEnum):
+    RED = "Red"
+    BLUE = "Blue"
+@define
+class Thing:
+    amount: float
+    note: str | None = None
+class Gone:
+    pass
+"""
+NEW_MODELS = """
+from enum import StrEnum
+from attrs import define
+class Color(StrEnum):
+    RED = "Red"
+    GREEN = "Green"
+@define
+class Thing:
+    amount: str
+    category: str
+    note: str | None = None
+"""
+
+
+def test_the_python_api_section_names_every_change_by_python_name(tmp_path: Path) -> None:
+    from pyapi import api_changes, to_markdown
+
+    old = python_tree(
+        tmp_path / "old",
+        OLD_MODELS,
+        "def sync_detailed(*, client: object, body: object) -> None: ...\n",
+        "class Pay:\n    def do_it(self, body: object) -> None: ...\n"
+        "    def old_way(self) -> None: ...\n",
+    )
+    new = python_tree(
+        tmp_path / "new",
+        NEW_MODELS,
+        "def sync_detailed(*, client: object, body: object, x_id: str | None = None) -> None:\n"
+        "    pass\n",
+        "class Pay:\n    def do_it(self, body: object, amount: int) -> None: ...\n"
+        "    def new_way(self) -> None: ...\n",
+    )
+    text = to_markdown(api_changes(old, new))
+    for line in (
+        "- **breaking**: `Color.BLUE`: enum member removed",
+        "- non-breaking: `Color.GREEN`: enum member added ('Green')",
+        "- **breaking**: `Gone`: class removed",
+        "- **breaking**: `Thing.amount`: type `float` → `str`",
+        "- **breaking**: `Thing.category`: required constructor argument added (`str`)",
+        "- non-breaking: `pay.do_it`: optional parameter `x_id` added",
+        "- **breaking**: `Pay.do_it`: required parameter `amount` added",
+        "- **breaking**: `Pay.old_way`: facade method removed",
+        "- non-breaking: `Pay.new_way`: facade method added",
+    ):
+        assert line in text
+    assert "**6 breaking, 3 non-breaking changes**" in text
+    assert "note" not in text
+    assert to_markdown(api_changes(old, old)).endswith("No change to the Python API.\n")
+
+
+def test_make_spec_diff_fails_on_a_breaking_change(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    old = write(tmp_path / "old.json", vendor_spec)
+    same = write(tmp_path / "reworded.json", reworded(vendor_spec))
+    changed = variant(vendor_spec, add_required_field)
+    breaking = write(tmp_path / "breaking.json", changed)
+    (tmp_path / "bad.json").write_text("[")
+
+    def make(new: Path) -> subprocess.CompletedProcess[str]:
+        # STAMP= skips the install step: the tools are those of the running interpreter.
+        return subprocess.run(
+            [
+                "make",
+                "--no-print-directory",
+                "spec-diff",
+                "STAMP=",
+                f"BIN={Path(sys.executable).parent}",
+                f"OLD={old}",
+                f"NEW={new}",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+
+    assert make(same).returncode == 0
+    failed = make(breaking)
+    assert failed.returncode != 0
+    assert "[Makefile" in failed.stderr and "Error 1" in failed.stderr
+    assert "**breaking**: property `merchantCategory`" in failed.stdout
+    unreadable = make(tmp_path / "bad.json")
+    assert unreadable.returncode != 0
+    assert "Error 2" in unreadable.stderr

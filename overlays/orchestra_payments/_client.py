@@ -13,9 +13,18 @@ import httpx
 from . import _constants as c
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
-from ._exceptions import ClientClosedError, OrchestraError
+from ._encode import check_headers, check_minor_units, encode_json
+from ._exceptions import (
+    APIConnectionError,
+    ClientClosedError,
+    ConfigurationError,
+    OrchestraError,
+    OutcomeUnknownError,
+    RequestValidationError,
+)
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._logging import install_log_redaction
+from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
 
@@ -30,6 +39,7 @@ _USER_AGENT = "orchestra-payments-python/0.1.0"
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
 _TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
+_NO_BODY: Any = object()
 
 
 def classify(request: httpx.Request, prefix: str = "") -> Operation | None:
@@ -65,6 +75,22 @@ def _closed(client: object, op: Operation) -> ClientClosedError:
     )
 
 
+def _unreadable(op: Operation, body: Any, exc: httpx.RequestError) -> OrchestraError:
+    """An answer httpx could not read (a broken Content-Encoding): no usable answer."""
+    name = op.operation_id
+    if op.moves_money:
+        ref = body.get("myRef") if isinstance(body, dict) else None
+        return OutcomeUnknownError(
+            f"{name}: the answer could not be read ({type(exc).__name__}); Orchestra may have "
+            "moved the money. Reconcile with payment_gateway.status before trying again.",
+            operation=name,
+            my_ref=ref if isinstance(ref, str) else None,
+        )
+    return APIConnectionError(
+        f"{name}: the answer could not be read ({type(exc).__name__})", operation=name
+    )
+
+
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
     from orchestra_api.client import AuthenticatedClient
 
@@ -88,10 +114,11 @@ class _BaseOrchestra:
         retry: RetryPolicy | None,
     ) -> None:
         self._settings = resolve_settings(api_key, base_url)
-        install_log_redaction()
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
+        install_log_filter()
+        install_log_redaction()
 
     @property
     def base_url(self) -> str:
@@ -106,6 +133,10 @@ class _BaseOrchestra:
         """What the sync and async httpx clients share."""
         merged = {"User-Agent": _USER_AGENT, **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
+        try:
+            check_headers(merged)
+        except RequestValidationError as exc:
+            raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         return {
             "base_url": self.base_url,
             "headers": merged,
@@ -115,6 +146,35 @@ class _BaseOrchestra:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    @staticmethod
+    def _prepare(kwargs: dict[str, Any], timeout: TimeoutTypes) -> Any:
+        """Check and encode the request before anything is sent; returns the JSON body."""
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        headers = kwargs.get("headers")
+        if headers:
+            check_headers(headers)
+        body = kwargs.pop("json", _NO_BODY)
+        if body is not _NO_BODY:
+            kwargs["content"] = encode_json(body)
+            check_minor_units(body)
+        return body
+
+    @staticmethod
+    def _failure(op: Operation, exc: Exception, body: Any) -> Exception:
+        """The exception to raise for a failed call, its whole chain redacted (an httpcore
+        error may quote a header; a server may echo the request)."""
+        error: Exception = exc
+        if isinstance(exc, httpx.RequestError):
+            if isinstance(exc, httpx.TransportError):
+                error = _transport_error(op, exc)
+            else:
+                error = _unreadable(op, body, exc)
+            error.__cause__ = exc
+            error.__suppress_context__ = True
+        scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
+        return error
 
 
 class Orchestra(_BaseOrchestra, Resources):
@@ -190,13 +250,12 @@ class Orchestra(_BaseOrchestra, Resources):
     ) -> ApiResponse[T]:
         if self._http.is_closed:
             raise _closed(self, op)
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        body = self._prepare(kwargs, timeout)
         try:
-            response = self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            return handle_response(op, self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body)
+        raise error
 
     def close(self) -> None:
         self._http.close()
@@ -269,13 +328,12 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
     ) -> ApiResponse[T]:
         if self._http.is_closed:
             raise _closed(self, op)
-        if timeout is not None:
-            kwargs["timeout"] = timeout
+        body = self._prepare(kwargs, timeout)
         try:
-            response = await self._http.request(**kwargs)
-        except httpx.TransportError as exc:
-            raise _transport_error(op, exc) from exc
-        return handle_response(op, response, parse)
+            return handle_response(op, await self._http.request(**kwargs), parse)
+        except Exception as exc:  # redacted, then raised outside this block
+            error = self._failure(op, exc, body)
+        raise error
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -10,6 +10,7 @@ import httpx
 
 from ._constants import DEFAULT_BASE_URL
 from ._exceptions import ConfigurationError
+from ._redact import register_secret
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -32,14 +33,31 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def check_api_key(key: object) -> str:
+    """An API key is sent as a header value: printable ASCII only. Messages never echo it."""
+    if not isinstance(key, str):
+        raise ConfigurationError(f"The API key must be a string, not {type(key).__name__}.")
+    register_secret(key)
+    if key != key.strip() or any(ch in key for ch in "\r\n\t "):
+        raise ConfigurationError("The API key contains whitespace; check how it was loaded.")
+    bad = next((i for i, ch in enumerate(key) if not "!" <= ch <= "~"), None)
+    if bad is not None:
+        control = ord(key[bad]) < 32 or ord(key[bad]) == 127
+        what = "a control character" if control else "a character outside printable ASCII"
+        raise ConfigurationError(
+            f"The API key contains {what} (at position {bad} of {len(key)}); "
+            "check how it was loaded."
+        )
+    return key
+
+
 def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
     key = api_key if api_key is not None else os.environ.get("ORCHESTRA_API_KEY")
-    if key is None or not key.strip():
+    if key is None or (isinstance(key, str) and not key.strip()):
         raise ConfigurationError(
             "No API key: pass Orchestra(api_key=...) or set ORCHESTRA_API_KEY."
         )
-    if key != key.strip() or any(ch in key for ch in "\r\n\t "):
-        raise ConfigurationError("The API key contains whitespace; check how it was loaded.")
+    check_api_key(key)
     url = base_url
     if url is None:
         env_base = os.environ.get("ORCHESTRA_BASE_URL") or None

@@ -27,12 +27,18 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._redact import redact_text
+
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
 
 
 class OrchestraError(Exception):
     """Base of every exception this library raises."""
+
+    def __init__(self, *args: object) -> None:
+        # Every message passes the redactor, whoever builds it.
+        super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigurationError(OrchestraError):

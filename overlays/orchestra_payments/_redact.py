@@ -1,49 +1,128 @@
-"""Redaction of secrets from text the library shows: messages, logs, excerpts."""
+"""The one redactor: every message, repr, log record and exception chain the library shows.
+
+What it removes:
+- the API keys of every client built in this process (and any key given per call), also in
+  their JSON- and bytes-escaped spellings;
+- card numbers: any run of 12 to 19 digits, whatever spaces, dashes, dots or zero-width
+  characters split it (only the last four digits stay: ``****4242``);
+- security codes in every common phrasing: a JSON field (``"cvv": "123"``, ``"cvc": 123``),
+  ``cvv=123``, ``CVC2: 1234``, "security code 123", "card verification value/code 123";
+- the values of secret fields, also when a body was cut off mid-value or is JSON inside a JSON
+  string: ``cardNumber``, ``cvv``, ``payload``, ``clearPayload``, ``credentials``, ``value``,
+  ``apiKey``...;
+- for the errors of one call, every secret string of that call's request body.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
 import re
+import threading
 from collections.abc import Iterable
+from typing import Any
+
+REDACTED = "<redacted>"
+EXCERPT_LIMIT = 200
 
 _SECRET_FIELD_NAMES = (
     "cardNumber",
+    "card_number",
+    "pan",
     "cvv",
+    "cvv2",
+    "cvc",
+    "cvc2",
     "securityCode",
+    "cardSecurityCode",
     "number",
     "payload",
     "clearPayload",
+    "clear_payload",
     "authenticationValue",
     "value",
     "credentials",
     "X-Api-Key",
     "apiKey",
+    "api_key",
+    "apiSecret",
+    "password",
+    "secret",
 )
-_SECRET_FIELDS = "|".join(_SECRET_FIELD_NAMES)
-# "field": "value" and "field": [ ... ] in JSON-ish text.
-_FIELD_STRING = re.compile(rf'("(?:{_SECRET_FIELDS})"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
-_FIELD_LIST = re.compile(rf'("(?:{_SECRET_FIELDS})"\s*:\s*)\[[^\]]*\]', re.IGNORECASE)
-# key=value forms of security codes outside JSON (query strings, HTML, logs).
-_CVV_PAIR = re.compile(
-    r"((?:cvv2?|cvc2?|security_?code)[\"']?\s*[:=]?\s*[\"']?)\d{3,4}(?!\d)", re.I
+_SECRET_KEYS = frozenset(name.lower() for name in _SECRET_FIELD_NAMES)
+_NAMES = "|".join(sorted(_SECRET_FIELD_NAMES, key=len, reverse=True))
+# "field": <value>, also escaped one level or more (JSON inside a JSON string), in single quotes
+# (Python reprs), and cut off before the value ends (a truncated body).
+_FIELD = re.compile(
+    rf"""(?P<key>(?<!\w)(?P<kq>\\*["']?)(?:{_NAMES})(?P=kq)\s*[:=]\s*)
+    (?P<value>
+        "(?:[^"\\\n]|\\.)*(?:"|$|(?=\n))              # "a string" (or cut off)
+      | (?P<eq>\\+")(?:(?!(?P=eq)).)*(?:(?P=eq)|$)    # \"an escaped string\"
+      | '[^'\n]*(?:'|$|(?=\n))                        # 'a repr string'
+      | \[[^\]]*(?:\]|$)                              # [a, list]
+      | \{{[^}}]*(?:\}}|$)                            # {{an object}}
+      | -?\d(?:[\d.\-]|\s+(?=\d))*                     # 123 4567
+    )""",
+    re.IGNORECASE | re.VERBOSE,
 )
-# Card-number-like runs of digits, optionally split by spaces or dashes.
-_PAN = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
-EXCERPT_LIMIT = 200
+# Security codes in prose, query strings and logs.
+_CVV_PHRASE = re.compile(
+    r"""(?P<key>(?:cvv2?|cvc2?|cvn2?|cav2|csc|cid
+        |card[\s_-]*security[\s_-]*code
+        |security[\s_-]*code
+        |card[\s_-]*verification(?:[\s_-]*(?:value|code|number|data))?
+        |verification[\s_-]*(?:value|code))
+        [^\d\n]{0,24}?)
+    (?<!\d)\d{3,4}(?!\d)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SEP = r"[\s\-.\u200b-\u200d\u2060\ufeff]{0,3}"
+# Card-number-like runs of digits (any script's digits), split by anything from _SEP.
+_PAN = re.compile(rf"(?<!\d)(?:\d{_SEP}){{11,18}}\d(?!\d)")
+_NON_DIGITS = re.compile(r"\D")
+
+_known: tuple[str, ...] = ()
+_known_lock = threading.Lock()
+
+
+def _spellings(secret: str) -> set[str]:
+    """The secret as it may appear in text: plain, JSON-escaped, as Python shows str/bytes."""
+    out = {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1]}
+    with contextlib.suppress(UnicodeEncodeError):
+        out.add(repr(secret.encode())[2:-1])
+    return {s for s in out if s}
+
+
+def register_secret(secret: str) -> None:
+    """Remember a secret (an API key) for every later redaction in this process."""
+    global _known
+    if not secret or secret in _known:
+        return
+    with _known_lock:
+        merged = set(_known) | _spellings(secret)
+        # Longest first, so that no shorter spelling leaves a part of a longer one behind.
+        _known = tuple(sorted(merged, key=len, reverse=True))
 
 
 def _mask_pan(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group())
-    return "*" * 4 + digits[-4:]
+    digits = _NON_DIGITS.sub("", match.group())
+    return "****" + digits[-4:]
+
+
+def _mask_field(match: re.Match[str]) -> str:
+    value = match.group("value")
+    quote = match.group("eq") or (value[0] if value[0] in "\"'" else "")
+    return f"{match.group('key')}{quote}{REDACTED}{quote}"
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Text with secret JSON fields, card-like numbers and the given secrets replaced."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    text = _FIELD_STRING.sub(r'\1"<redacted>"', text)
-    text = _FIELD_LIST.sub(r'\1"<redacted>"', text)
-    text = _CVV_PAIR.sub(r"\1<redacted>", text)
+    """Text with the known and given secrets, secret fields, card numbers and CVVs masked."""
+    for secret in (*_known, *secrets):
+        if len(secret) >= 3 and secret in text:
+            text = text.replace(secret, REDACTED)
+    text = _FIELD.sub(_mask_field, text)
+    text = _CVV_PHRASE.sub(rf"\g<key>{REDACTED}", text)
     return _PAN.sub(_mask_pan, text)
 
 
@@ -52,3 +131,158 @@ def excerpt(content: bytes, secrets: Iterable[str] = (), limit: int = EXCERPT_LI
     text = content[: limit * 4].decode("utf-8", errors="replace")
     text = " ".join(redact_text(text, secrets).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def secrets_in(value: Any, *, _secret: bool = False, _depth: int = 0) -> list[str]:
+    """The secret strings of a request body: values of secret fields, card-like numbers."""
+    found: list[str] = []
+    if _depth > 32:
+        return found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            is_secret = _secret or (isinstance(key, str) and key.lower() in _SECRET_KEYS)
+            found += secrets_in(item, _secret=is_secret, _depth=_depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found += secrets_in(item, _secret=_secret, _depth=_depth + 1)
+    elif isinstance(value, str):
+        if _secret:
+            found.append(value)
+            digits = _NON_DIGITS.sub("", value)
+            if digits and digits != value:
+                found.append(digits)
+    elif _secret and isinstance(value, int | float) and not isinstance(value, bool):
+        found.append(str(value))
+    return found
+
+
+# --- exception chains -------------------------------------------------------------------------
+
+
+class RedactedError(Exception):
+    """Stands in a cause chain for an exception whose details held a secret."""
+
+
+def _safe_arg(arg: object, secrets: tuple[str, ...]) -> object:
+    if isinstance(arg, str):
+        return redact_text(arg, secrets)
+    if arg is None or isinstance(arg, bool | int | float):
+        return arg
+    return redact_text(repr(arg), secrets)
+
+
+def _leaks(exc: BaseException, secrets: tuple[str, ...]) -> bool:
+    try:
+        shown = f"{exc}\n{exc!r}"
+    except Exception:  # a broken __str__ shows nothing useful either
+        return True
+    return redact_text(shown, secrets) != shown
+
+
+def _scrub_one(
+    exc: BaseException, secrets: tuple[str, ...], *, ours: bool = False
+) -> BaseException:
+    """The exception with its arguments, notes and (unless it is ours) attributes redacted,
+    or a stand-in when that is not enough: a ``UnicodeError`` keeps the whole text it failed
+    on, other exceptions may show more than their arguments."""
+    if isinstance(exc, UnicodeError) and not ours:
+        return _stand_in(exc)
+    try:
+        exc.args = tuple(_safe_arg(arg, secrets) for arg in exc.args)
+        notes = getattr(exc, "__notes__", None)
+        if isinstance(notes, list):
+            exc.__notes__ = [redact_text(str(n), secrets) for n in notes]
+        if not ours:
+            # An httpx error keeps its request (and so the body) in ``_request``.
+            for name, value in list(vars(exc).items()):
+                if isinstance(value, str):
+                    setattr(exc, name, redact_text(value, secrets))
+                elif not (value is None or isinstance(value, bool | int | float)):
+                    setattr(exc, name, None)
+    except (AttributeError, TypeError):
+        pass
+    return exc if ours or not _leaks(exc, secrets) else _stand_in(exc)
+
+
+def _stand_in(exc: BaseException) -> BaseException:
+    stand_in = RedactedError(f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
+    stand_in.__traceback__ = exc.__traceback__
+    return stand_in
+
+
+def scrub_exception(exc: BaseException, secrets: Iterable[str] = ()) -> None:
+    """Redact ``exc`` and its whole cause/context chain in place; a link whose exception
+    would still show a secret is replaced by a ``RedactedError`` naming its type."""
+    given = tuple(s for s in secrets if s)
+    _scrub_one(exc, given, ours=True)
+    cleaned: dict[int, BaseException] = {id(exc): exc}
+    stack = [exc]
+    while stack:
+        node = stack.pop()
+        for attr in ("__cause__", "__context__"):
+            child = getattr(node, attr)
+            if child is None:
+                continue
+            clean = cleaned.get(id(child))
+            if clean is None:
+                clean = _scrub_one(child, given)
+                cleaned[id(child)] = clean
+                if clean is not child:
+                    clean.__cause__ = child.__cause__
+                    clean.__context__ = child.__context__
+                    clean.__suppress_context__ = child.__suppress_context__
+                stack.append(clean)
+            setattr(node, attr, clean)
+
+
+# --- logging ----------------------------------------------------------------------------------
+
+_LOGGERS = (
+    "orchestra_payments",
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "hpack.hpack",
+    "hpack.table",
+    "h2.connection",
+)
+
+
+_PREFIXES = ("orchestra_payments", "httpx", "httpcore", "hpack", "h2")
+
+
+class RedactingFilter(logging.Filter):
+    """Redacts a log record's message (httpcore logs its exceptions' messages at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: show its template only
+            message = str(record.msg)
+        clean = redact_text(message)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            scrub_exception(record.exc_info[1])
+            record.exc_text = None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_filter() -> None:
+    """Put the redacting filter on the loggers of this library and of httpx/httpcore (a filter
+    on a parent logger does not see its children's records, hence the list and the scan)."""
+    existing = [
+        name
+        for name, logger in list(logging.root.manager.loggerDict.items())
+        if isinstance(logger, logging.Logger) and name.startswith(_PREFIXES)
+    ]
+    for name in (*_LOGGERS, *existing):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

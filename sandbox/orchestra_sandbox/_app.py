@@ -15,7 +15,8 @@ from starlette.types import Receive, Scope, Send
 
 from ._data import DEFAULT_API_KEY, GATEWAYS
 from ._faults import Fault, FaultError, Faults
-from ._state import Answer, Engine, Invalid
+from ._state import Answer, Engine
+from ._validate import MAX_BODY_BYTES, Invalid, parse_body
 
 DROP = "orchestra_sandbox.drop"
 Handler = Callable[[Request, Any], Answer]
@@ -41,6 +42,30 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     if body is None:
         return Response(status_code=status, headers=headers)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _read_capped(request: Request) -> bytes | None:
+    """The request body, or None when it is larger than MAX_BODY_BYTES (not read further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> Response:
+    # Connection: close, as the unread rest of the body cannot be skipped reliably.
+    return _json(
+        413,
+        {"fieldName": "body", "errors": [f"The body is larger than {MAX_BODY_BYTES} bytes."]},
+        {"Connection": "close"},
+    )
 
 
 def _unknown_enum(body: Any, fields: dict[str, Any] | None) -> Any:
@@ -214,7 +239,9 @@ class SandboxApp:
             )
         # Read the whole request first, as a server does before it forwards to a gateway: a
         # client that gives up during a slow gateway call must not stop the operation.
-        raw = await request.body() if wants_body else b""
+        raw = await _read_capped(request) if wants_body else b""
+        if raw is None:
+            return _too_large()
         generation = self.engine.generation
         before = self.faults.take(op_id, before=True)
         if before is not None:
@@ -229,14 +256,8 @@ class SandboxApp:
                 return Response(status_code=503, headers=headers)
             elif before.kind == "html_502":
                 return HTMLResponse(HTML_502, status_code=502)
-        body: Any = None
-        if wants_body:
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                return _json(400, {"fieldName": "body", "errors": ["The body is not valid JSON."]})
         try:
-            status, data = handler(request, body)
+            status, data = handler(request, parse_body(raw) if wants_body else None)
         except Invalid as exc:
             return _json(400, exc.body())
         return self._after(op_id, request, status, data)
@@ -292,8 +313,13 @@ class SandboxApp:
             return Response(status_code=204)
         if request.method == "GET":
             return JSONResponse([f.to_json() for f in self.faults.pending()])
+        raw = await _read_capped(request)
+        if raw is None:
+            return _too_large()
         try:
-            fault = Fault.from_json(json.loads(await request.body() or b"null"))
+            fault = Fault.from_json(parse_body(raw))
+        except Invalid as exc:
+            return JSONResponse(exc.body(), status_code=400)
         except (ValueError, FaultError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         self.faults.add(fault)
@@ -304,11 +330,13 @@ class SandboxApp:
         return Response(status_code=204)
 
     async def _complete(self, request: Request) -> Response:
+        raw = await _read_capped(request)
+        if raw is None:
+            return _too_large()
         try:
-            status, data = self.engine.complete_session(json.loads(await request.body() or b"{}"))
-        except (ValueError, Invalid) as exc:
-            message = exc.body() if isinstance(exc, Invalid) else {"error": "invalid JSON"}
-            return JSONResponse(message, status_code=400)
+            status, data = self.engine.complete_session(parse_body(raw) or {})
+        except Invalid as exc:
+            return JSONResponse(exc.body(), status_code=400)
         return JSONResponse(data, status_code=status)
 
 

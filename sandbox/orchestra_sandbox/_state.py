@@ -23,23 +23,12 @@ from ._data import (
     GATEWAYS,
     Gateway,
 )
+from ._validate import Invalid, check_amount, check_credentials, is_card_number
 
 Answer = tuple[int, Any]
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9]{3,64}$")
 TOKEN = re.compile(r"^[A-Za-z0-9]{32}$")
 CREATED = "2026-01-01T00:00:00Z"
-
-
-class Invalid(Exception):
-    """A request field the API rejects with 400."""
-
-    def __init__(self, field_name: str, *errors: str) -> None:
-        super().__init__(field_name)
-        self.field_name = field_name
-        self.errors = list(errors)
-
-    def body(self) -> dict[str, Any]:
-        return {"fieldName": self.field_name, "errors": self.errors}
 
 
 def luhn_ok(number: str) -> bool:
@@ -125,15 +114,8 @@ def _int(body: dict[str, Any], key: str, path: str) -> int:
     return value
 
 
-def _amount(body: dict[str, Any]) -> float:
-    value = body.get("amount")
-    if value is None:
-        raise Invalid("amount", "The amount field is required.")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid("amount", "The amount field must be a number.")
-    if value <= 0:
-        raise Invalid("amount", "The amount must be greater than zero.")
-    return float(value)
+def _amount(body: dict[str, Any], currency_key: str = "currency") -> float:
+    return check_amount(body, currency_key)
 
 
 def _currency(body: dict[str, Any], key: str = "currency") -> str:
@@ -187,7 +169,7 @@ class Engine:
                 raise Invalid("card.cardNumber", "The referenced token does not exist.")
             number = stored[0]
         digits = number.replace(" ", "")
-        if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        if not is_card_number(digits):
             raise Invalid("card.cardNumber", "The card number is not valid.")
         if not luhn_ok(digits):
             raise Invalid("card.cardNumber", "The card number fails the Luhn check.")
@@ -239,7 +221,7 @@ class Engine:
     @staticmethod
     def _check_credentials(gateway: Gateway, credentials: Any, path: str) -> None:
         given = set()
-        for item in credentials or []:
+        for item in check_credentials(credentials, f"{path}.credentials"):
             if isinstance(item, dict) and isinstance(item.get("key"), str):
                 given.add(item["key"])
         missing = [n for n in gateway.credentials_names if n not in given]
@@ -548,11 +530,7 @@ class Engine:
             name = self._name(name)
             body = _obj(body)
             gateway = self._gateway_named(body.get("paymentGatewayName"), "")
-            credentials = body.get("credentials") or []
-            if not isinstance(credentials, list) or not all(
-                isinstance(c, dict) and isinstance(c.get("key"), str) for c in credentials
-            ):
-                raise Invalid("credentials", "Credentials are a list of {key, value} objects.")
+            credentials = check_credentials(body.get("credentials"), "credentials")
             self._check_credentials(gateway, credentials, "")
             account = {
                 "name": name,
@@ -594,8 +572,10 @@ class Engine:
             ):
                 raise Invalid("operation", f"Unknown operation {operation!r}.")
             if "CHARGE" in operation or "PREAUTH" in operation:
-                _amount(body)
+                _amount(body, "currencyCode")
                 _currency(body, "currencyCode")
+            elif body.get("amount") is not None:
+                _amount(body, "currencyCode")
             token = self._token("session")
             self.state.sessions[token] = {"request": body, "completed": False}
             return 200, {"token": token}
@@ -604,7 +584,9 @@ class Engine:
         """What the client-side Payments Library does: pay, then hand back a signed result."""
         with self._lock:
             body = _obj(body)
-            session = self.state.sessions.get(body.get("sessionToken", ""))
+            session = self.state.sessions.get(
+                _str(body, "sessionToken", "sessionToken", required=False) or ""
+            )
             if session is None:
                 raise Invalid("sessionToken", "No such session.")
             request = session["request"]
