@@ -87,6 +87,10 @@ conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sand
 bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, import cost
 	$(BIN)/python benchmarks/bench.py
 
+.PHONY: chaos
+chaos: $(STAMP) ## every money operation x every fault on the sandbox, reconciled vs the ledger: the table
+	$(BIN)/python -m pytest -q tests/test_chaos.py
+
 .PHONY: record
 record: $(STAMP) ## re-record every cassette: a fresh sandbox, or the real API with ORCHESTRA_API_KEY
 	$(BIN)/python -m pytest -q tests/test_cassettes.py --record-mode=rewrite

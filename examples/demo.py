@@ -12,13 +12,22 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from orchestra_payments import GatewayRejectedError, NotFoundError, Orchestra, RetryPolicy
+from orchestra_payments import (
+    GatewayRejectedError,
+    NotFoundError,
+    Orchestra,
+    OutcomeUnknownError,
+    RetryPolicy,
+)
+
+if TYPE_CHECKING:
+    from orchestra_sandbox import SandboxApp as Sandbox
 
 CARD = {
     "cardHolderName": "Ada Lovelace",
@@ -84,7 +93,7 @@ def live_target() -> Iterator[tuple[Orchestra, None, str]]:
 
 
 @contextmanager
-def target(live: bool) -> Iterator[tuple[Orchestra, Callable[[str, int], None] | None, str]]:
+def target(live: bool) -> Iterator[tuple[Orchestra, Sandbox | None, str]]:
     """A sandbox on a free loopback port; the real API only when asked for (--live)."""
     if live:
         with live_target() as chosen:
@@ -97,13 +106,36 @@ def target(live: bool) -> Iterator[tuple[Orchestra, Callable[[str, int], None] |
     from orchestra_sandbox import SandboxServer
 
     with SandboxServer() as server:
-
-        def burst(operation: str, times: int) -> None:
-            server.app.inject("status_503", operation, times=times, retry_after="0.2")
-
         policy = RetryPolicy(wait_initial=0.2, wait_max=1.0, wait_jitter=0.1)
         with Orchestra(api_key=server.api_key, base_url=server.base_url, retry=policy) as client:
-            yield client, burst, f"{server.base_url} (bundled sandbox)"
+            yield client, server.app, f"{server.base_url} (bundled sandbox)"
+
+
+def lost_answer(client: Orchestra, app: Sandbox) -> None:
+    """A charge whose answer is lost after the money moved: reconcile, never charge again."""
+    app.inject("drop_after_commit", "GatewayCharge")
+    body = {
+        "amount": 19.0,
+        "currency": "USD",
+        "paymentGatewayAccountName": "demoNullSuccess",
+        "card": CARD,
+    }  # no myRef: the client generates one, so the charge can be looked up
+    try:
+        client.payment_gateway.charge(body)
+        line("charge, answer lost", "unexpectedly answered")
+        return
+    except OutcomeUnknownError as exc:
+        error = exc
+    line("charge, answer lost", f"OutcomeUnknownError (generated myRef {error.my_ref})")
+    outcome = client.payment_gateway.reconcile(error)
+    found = outcome.result
+    line(
+        "payment_gateway.reconcile(error)",
+        f"{outcome.verdict}: {getattr(found, 'operation_type', None)} "
+        f"{getattr(found, 'amount', None)} (ref {getattr(found, 'gateway_reference', None)})",
+    )
+    charged = [e for e in app.ledger() if e["myRef"] == error.my_ref]
+    line("sandbox ledger: charges for it", f"{len(charged)} (never sent twice)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", action="store_true", help="the real API (ORCHESTRA_API_KEY)")
     live = parser.parse_args(argv).live
     logging.basicConfig(level=logging.WARNING, format="  [log] %(message)s", stream=sys.stdout)
-    with target(live) as (client, burst, where):
+    with target(live) as (client, sandbox, where):
         print(f"Orchestra demo against {where}\n")
         who = client.utils.validate_api_key()
         line("validate API key", f"status={who.status} sandbox={who.is_sandbox}")
@@ -155,12 +187,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{exc.gateway_result_code} ({exc.gateway_result_description})",
             )
 
-        if burst is not None:
-            burst("GatewayCharge", 2)
+        if sandbox is not None:
+            lost_answer(client, sandbox)
+            sandbox.inject("status_503", "GatewayCharge", times=2, retry_after="0.2")
             ok = client.payment_gateway.charge(pay("demoNullSuccess", f"demo-burst-{RUN}", CARD))
             line("503, 503, then success", f"{ok.operation_result_code} after backoff")
         else:
-            line("503 burst", "skipped: faults are injected only into the sandbox")
+            line("lost answer, 503 burst", "skipped: faults are injected only into the sandbox")
 
         auth = client.payment_gateway.authorize(pay("demoNullSuccess", f"demo-auth-{RUN}", CARD))
         ref = str(auth.gateway_reference)

@@ -186,7 +186,9 @@ def _method(op: Op, *, is_async: bool, raw: bool) -> str:
         args.append("body: str")
     elif op.body_class:
         args.append(f"body: {op.body_class} | Mapping[str, Any]")
-    sig = ", ".join(["self", *args, "*", "timeout: TimeoutTypes = None"])
+    sig = ", ".join(
+        ["self", *args, "*", "timeout: TimeoutTypes = None", "deadline: float | None = None"]
+    )
     if op.success == "empty":
         result = "None"
     elif op.success == "array":
@@ -219,7 +221,7 @@ def _method(op: Op, *, is_async: bool, raw: bool) -> str:
     module_alias = op.module.rsplit(".", 1)[1]
     call = (
         f"self._call({_const(op)}, {module_alias}._get_kwargs({', '.join(kwargs)}), "
-        f"{parse}, timeout)"
+        f"{parse}, timeout, deadline)"
     )
     if is_async:
         call = f"(await {call})" if not raw else f"await {call}"

@@ -41,7 +41,12 @@ def pytest_recording_configure(config: Any, vcr: Any) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say how many cassette tests ran (they replay recorded traffic offline)."""
+    """Say how many cassette tests ran (they replay recorded traffic offline), and print the
+    chaos matrix when it ran (tests/chaos.py)."""
+    chaos = sys.modules.get("chaos")
+    if chaos is not None and chaos.MATRIX.rows:
+        for line in chaos.MATRIX.table().splitlines():
+            terminalreporter.write_line(line)
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in counts:
         for report in terminalreporter.stats.get(outcome, []):

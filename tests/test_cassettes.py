@@ -32,6 +32,7 @@ from orchestra_payments import (
     NotFoundError,
     Orchestra,
     RetryPolicy,
+    TransactionNotFoundError,
 )
 
 pytestmark = pytest.mark.vcr
@@ -307,8 +308,9 @@ def test_status_401(live: Live) -> None:
 
 
 def test_status_409_for_an_unknown_reference(live: Live) -> None:
-    with pytest.raises(GatewayRejectedError) as info:
+    with pytest.raises(TransactionNotFoundError) as info:
         live.client.payment_gateway.status({"refTransId": "SBX99999999"})
+    assert not isinstance(info.value, GatewayRejectedError)
     assert info.value.gateway_result_code == "NOT_FOUND"
 
 

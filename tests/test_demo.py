@@ -39,6 +39,9 @@ def test_the_demo_runs_end_to_end_on_the_sandbox_even_with_a_key_set() -> None:
     assert "503, 503, then success" in out
     assert "retrying GatewayCharge after 503" in out
     assert "Success -> Success -> Success (refunded 10.0)" in out
+    assert "OutcomeUnknownError (generated myRef orc-" in out
+    assert "payment_gateway.reconcile(error)   succeeded: Charge 19.0" in out
+    assert "sandbox ledger: charges for it     1 (never sent twice)" in out
     assert "Demo finished." in out
     assert "4242424242424242" not in out + result.stderr
 

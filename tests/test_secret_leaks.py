@@ -23,7 +23,6 @@ from overlay_helpers import CHARGE_BODY, REJECTED, SUCCESS, make_async_client, m
 
 from conftest import TEST_KEY
 from orchestra_payments import (
-    APIConnectionError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -254,7 +253,7 @@ MOCK_CASES: dict[str, tuple[type[BaseException], Callable[[], object]]] = {
         lambda: mock(_gzip_garbage).payment_gateway.charge(BODY),
     ),
     "undecodable answer to a read": (
-        APIConnectionError,
+        UnexpectedResponseError,
         lambda: mock(_gzip_garbage).utils.validate_api_key(),
     ),
     "NaN amount": (

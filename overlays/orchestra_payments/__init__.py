@@ -23,9 +23,13 @@ from ._exceptions import (
     NotFoundError,
     OrchestraError,
     OutcomeUnknownError,
+    RateLimitError,
     RequestValidationError,
+    TransactionNotFoundError,
     UnexpectedResponseError,
 )
+from ._outcome import MY_REF_PREFIX, generate_my_ref
+from ._reconcile import Reconciliation
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
 
 __version__ = "0.1.0"
@@ -34,6 +38,7 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "MY_REF_PREFIX",
     "NO_RETRY",
     "APIConnectionError",
     "APIStatusError",
@@ -52,10 +57,14 @@ __all__ = [
     "Orchestra",
     "OrchestraError",
     "OutcomeUnknownError",
+    "RateLimitError",
+    "Reconciliation",
     "RequestValidationError",
     "RetryPolicy",
+    "TransactionNotFoundError",
     "UnexpectedResponseError",
     "__version__",
+    "generate_my_ref",
     "retry_delay",
     "should_retry",
 ]

@@ -58,6 +58,7 @@ class SyncCaller(Protocol):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]: ...
 
 
@@ -68,6 +69,7 @@ class AsyncCaller(Protocol):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]: ...
 
 
@@ -83,8 +85,9 @@ class SyncResource:
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]:
-        return self._client._request(op, kwargs, parse, timeout)
+        return self._client._request(op, kwargs, parse, timeout, deadline)
 
 
 class AsyncResource:
@@ -99,8 +102,9 @@ class AsyncResource:
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]:
-        return await self._client._request(op, kwargs, parse, timeout)
+        return await self._client._request(op, kwargs, parse, timeout, deadline)
 
 
 def check_param(name: str, value: object, pattern: re.Pattern[str]) -> str:

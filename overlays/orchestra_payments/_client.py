@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -15,23 +18,24 @@ from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._encode import check_headers, check_minor_units, encode_json
 from ._exceptions import (
-    APIConnectionError,
     ClientClosedError,
     ConfigurationError,
     OrchestraError,
-    OutcomeUnknownError,
     RequestValidationError,
 )
 from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
 from ._logging import install_log_redaction
+from ._outcome import ensure_my_ref
+from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
 from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for
+from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for, undecodable
 
 if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
 
 T = TypeVar("T")
+logger = logging.getLogger("orchestra_payments")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
 _USER_AGENT = "orchestra-payments-python/0.1.0"
@@ -75,20 +79,40 @@ def _closed(client: object, op: Operation) -> ClientClosedError:
     )
 
 
-def _unreadable(op: Operation, body: Any, exc: httpx.RequestError) -> OrchestraError:
-    """An answer httpx could not read (a broken Content-Encoding): no usable answer."""
-    name = op.operation_id
-    if op.moves_money:
-        ref = body.get("myRef") if isinstance(body, dict) else None
-        return OutcomeUnknownError(
-            f"{name}: the answer could not be read ({type(exc).__name__}); Orchestra may have "
-            "moved the money. Reconcile with payment_gateway.status before trying again.",
-            operation=name,
-            my_ref=ref if isinstance(ref, str) else None,
-        )
-    return APIConnectionError(
-        f"{name}: the answer could not be read ({type(exc).__name__})", operation=name
-    )
+def _unreadable(op: Operation, exc: httpx.RequestError) -> OrchestraError:
+    """An answer httpx could not read (the retry transport types a broken Content-Encoding
+    first; this is the net for anything else httpx raises after sending)."""
+    try:
+        request: httpx.Request | None = exc.request
+    except RuntimeError:
+        request = None
+    if request is None:
+        request = httpx.Request(op.method, "http://unknown/")
+    return undecodable(op, request, None)
+
+
+def _call_extensions(op: Operation, deadline: float | None) -> dict[str, Any]:
+    """Per-call options for the retry transport: the deadline, and that the facade sends it
+    (its myRef is done, its error answers are mapped by ``handle_response``)."""
+    extensions: dict[str, Any] = {c.FACADE_EXTENSION: True}
+    if deadline is not None:
+        if (
+            isinstance(deadline, bool)
+            or not isinstance(deadline, int | float)
+            or not (0 < deadline < math.inf)
+        ):
+            raise RequestValidationError(
+                "deadline must be a positive number of seconds", field="deadline"
+            )
+        extensions[c.DEADLINE_EXTENSION] = deadline
+    return extensions
+
+
+def _stamp(parsed: Any, my_ref: str | None) -> None:
+    """The myRef used, on the result (``result["myRef"]``), which the API does not echo."""
+    extra = getattr(parsed, "additional_properties", None)
+    if my_ref and isinstance(extra, dict):
+        extra.setdefault("myRef", my_ref)
 
 
 def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
@@ -148,21 +172,29 @@ class _BaseOrchestra:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     @staticmethod
-    def _prepare(kwargs: dict[str, Any], timeout: TimeoutTypes) -> Any:
-        """Check and encode the request before anything is sent; returns the JSON body."""
+    def _prepare(
+        op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes, deadline: float | None
+    ) -> tuple[Any, str | None]:
+        """Check and encode the request before anything is sent; returns the JSON body and the
+        myRef it carries (generated for a charge or authorize that has none, so that it can
+        always be reconciled)."""
         if timeout is not None:
             kwargs["timeout"] = timeout
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), **_call_extensions(op, deadline)}
         headers = kwargs.get("headers")
         if headers:
             check_headers(headers)
         body = kwargs.pop("json", _NO_BODY)
+        my_ref = None
         if body is not _NO_BODY:
+            if op.moves_money:
+                my_ref = ensure_my_ref(op, body)
             kwargs["content"] = encode_json(body)
             check_minor_units(body)
-        return body
+        return body, my_ref
 
     @staticmethod
-    def _failure(op: Operation, exc: Exception, body: Any) -> Exception:
+    def _failure(op: Operation, exc: Exception, body: Any, my_ref: str | None) -> Exception:
         """The exception to raise for a failed call, its whole chain redacted (an httpcore
         error may quote a header; a server may echo the request)."""
         error: Exception = exc
@@ -170,10 +202,12 @@ class _BaseOrchestra:
             if isinstance(exc, httpx.TransportError):
                 error = _transport_error(op, exc)
             else:
-                error = _unreadable(op, body, exc)
+                error = _unreadable(op, exc)
             error.__cause__ = exc
             error.__suppress_context__ = True
         scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
+        if isinstance(error, OrchestraError) and error.my_ref is None:
+            error.my_ref = my_ref
         return error
 
 
@@ -192,7 +226,12 @@ class Orchestra(_BaseOrchestra, Resources):
         retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
         transport: an httpx transport to send through (wrapped by the retry transport).
         limits, proxy, event_hooks, headers: passed to httpx.
-        sleep, clock, rng: injectable for tests (the retry waits and the budget).
+        sleep, clock, rng: injectable for tests (the retry waits, the budget, and the waits
+            of ``payment_gateway.reconcile``).
+
+    Every method also takes ``timeout=`` and ``deadline=`` (total seconds across tries). A
+    charge or authorize sent without ``myRef`` gets a generated one (``orc-`` and 16 hex
+    digits), on the result as ``result["myRef"]`` and on any error as ``.my_ref``.
 
     Raises:
         ConfigurationError: no key, an unusable URL, or http:// to a remote host.
@@ -221,6 +260,13 @@ class Orchestra(_BaseOrchestra, Resources):
         )
         self._http = httpx.Client(transport=retrying, **self._http_options(headers, event_hooks))
         self._facade_client = self
+        self._sleep = sleep
+        self._clock = clock
+
+    @cached_property
+    def payment_gateway(self) -> ReconcilingPaymentGateway:
+        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
+        return ReconcilingPaymentGateway(self)
 
     @cached_property
     def with_raw_response(self) -> ResourcesRaw:
@@ -247,14 +293,18 @@ class Orchestra(_BaseOrchestra, Resources):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]:
         if self._http.is_closed:
             raise _closed(self, op)
-        body = self._prepare(kwargs, timeout)
+        body, my_ref = self._prepare(op, kwargs, timeout, deadline)
         try:
-            return handle_response(op, self._http.request(**kwargs), parse)
+            answer = handle_response(op, self._http.request(**kwargs), parse)
         except Exception as exc:  # redacted, then raised outside this block
-            error = self._failure(op, exc, body)
+            error = self._failure(op, exc, body, my_ref)
+        else:
+            _stamp(answer.parsed, my_ref)
+            return answer
         raise error
 
     def close(self) -> None:
@@ -299,6 +349,13 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
             transport=retrying, **self._http_options(headers, event_hooks)
         )
         self._facade_client = self
+        self._sleep = sleep
+        self._clock = clock
+
+    @cached_property
+    def payment_gateway(self) -> AsyncReconcilingPaymentGateway:
+        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
+        return AsyncReconcilingPaymentGateway(self)
 
     @cached_property
     def with_raw_response(self) -> AsyncResourcesRaw:
@@ -325,14 +382,27 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
     ) -> ApiResponse[T]:
         if self._http.is_closed:
             raise _closed(self, op)
-        body = self._prepare(kwargs, timeout)
+        body, my_ref = self._prepare(op, kwargs, timeout, deadline)
         try:
-            return handle_response(op, await self._http.request(**kwargs), parse)
+            answer = handle_response(op, await self._http.request(**kwargs), parse)
+        except asyncio.CancelledError:
+            if op.moves_money:
+                logger.warning(
+                    "%s cancelled while in flight (myRef %r): it may have reached the gateway; "
+                    "reconcile before sending it again",
+                    op.operation_id,
+                    my_ref,
+                )
+            raise
         except Exception as exc:  # redacted, then raised outside this block
-            error = self._failure(op, exc, body)
+            error = self._failure(op, exc, body, my_ref)
+        else:
+            _stamp(answer.parsed, my_ref)
+            return answer
         raise error
 
     async def aclose(self) -> None:

@@ -7,7 +7,7 @@
     ├── APIConnectionError          no answer: the connection failed or dropped
     │   └── APITimeoutError         no answer in time
     ├── OutcomeUnknownError         a money-moving request may have reached the gateway and no
-    │                               usable answer came back: reconcile with status, never retry
+    │                               usable answer came back: reconcile(err), never retry blindly
     ├── UnexpectedResponseError     undocumented status, HTML from a proxy, truncated or
     │                               non-JSON body, a body that fits no model
     └── APIStatusError              Orchestra answered with a documented error status
@@ -15,6 +15,8 @@
         ├── AuthenticationError     401: the API key was refused
         ├── NotFoundError           404
         ├── GatewayRejectedError    409: the gateway declined (result, gateway codes)
+        ├── TransactionNotFoundError 409 on a status lookup: no such transaction (yet)
+        ├── RateLimitError          429: still rate limited after every retry (attempts)
         ├── GatewayError            500: the gateway failed
         └── GatewayUnavailableError 503: still unavailable after every retry (attempts)
 
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 
 class OrchestraError(Exception):
     """Base of every exception this library raises."""
+
+    my_ref: str | None = None
+    """The ``myRef`` the request carried (generated when the caller sent none), if any."""
 
     def __init__(self, *args: object) -> None:
         # Every message passes the redactor, whoever builds it.
@@ -72,7 +77,19 @@ class APITimeoutError(APIConnectionError):
 class OutcomeUnknownError(OrchestraError):
     """A money-moving request may have reached the gateway; its outcome is unknown.
 
-    Do not retry blindly: ask ``payment_gateway.status`` (by ``my_ref`` or the reference) first.
+    Never send it again blindly: ``client.payment_gateway.reconcile(error)`` asks the gateway
+    what happened. Everything a reconciliation needs is here, and nothing secret.
+
+    Attributes:
+        operation: the operationId (``GatewayCharge``, ``GatewayRefund``...).
+        my_ref: the ``myRef`` sent (generated when the caller sent none), or None.
+        ref_trans_id: the original transaction of a capture, refund or void, or None.
+        payment_gateway_account_name: the stored gateway account the request named, or None
+            (an inline account is not kept: pass it to ``reconcile`` again).
+        amount: the amount sent, or None.
+        status_code: the HTTP status when an answer came back, else None.
+        result: the ``OperationResult`` when the body was readable (e.g. an unknown result
+            code), else None.
     """
 
     def __init__(
@@ -82,11 +99,19 @@ class OutcomeUnknownError(OrchestraError):
         operation: str,
         my_ref: str | None,
         status_code: int | None = None,
+        ref_trans_id: str | None = None,
+        payment_gateway_account_name: str | None = None,
+        amount: float | None = None,
+        result: OperationResult | None = None,
     ) -> None:
         super().__init__(message)
         self.operation = operation
         self.my_ref = my_ref
         self.status_code = status_code
+        self.ref_trans_id = ref_trans_id
+        self.payment_gateway_account_name = payment_gateway_account_name
+        self.amount = amount
+        self.result = result
 
 
 class UnexpectedResponseError(OrchestraError):
@@ -165,6 +190,30 @@ class GatewayRejectedError(APIStatusError):
         return _str_or_none(getattr(self.result, "gateway_result_description", None))
 
 
+class TransactionNotFoundError(APIStatusError):
+    """409 on a status lookup: the gateway knows no such transaction (yet): not a decline."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        result: OperationResult | None,
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.result = result
+
+    @property
+    def gateway_result_code(self) -> str | None:
+        return _str_or_none(getattr(self.result, "gateway_result_code", None))
+
+    @property
+    def gateway_result_description(self) -> str | None:
+        return _str_or_none(getattr(self.result, "gateway_result_description", None))
+
+
 class GatewayError(APIStatusError):
     """500: the payment gateway failed."""
 
@@ -183,6 +232,23 @@ class GatewayUnavailableError(APIStatusError):
     ) -> None:
         super().__init__(message, operation=operation, response=response, body=body)
         self.attempts = attempts
+
+
+class RateLimitError(APIStatusError):
+    """429: still rate limited through ``attempts`` tries; nothing was processed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        attempts: int,
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.attempts = attempts
+        self.retry_after = response.headers.get("Retry-After")
 
 
 def _str_or_none(value: object) -> str | None:

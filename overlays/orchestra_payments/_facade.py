@@ -366,6 +366,7 @@ class Ewallet(SyncResource):
         body: StartSessionRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> SessionToken:
         """Start an eWallet session.
 
@@ -384,10 +385,11 @@ class Ewallet(SyncResource):
             ),
             SessionToken.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def validate_results(
-        self, body: str, *, timeout: TimeoutTypes = None
+        self, body: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> EWalletResultData:
         """Validate Operation results.
 
@@ -401,13 +403,16 @@ class Ewallet(SyncResource):
             validate_results._get_kwargs(body=check_str_body(body)),
             EWalletResultData.from_dict,
             timeout,
+            deadline,
         ).parsed
 
 
 class GatewayAccounts(SyncResource):
     """GatewayAccounts operations returning parsed models."""
 
-    def retrieve(self, name: str, *, timeout: TimeoutTypes = None) -> GatewayAccount:
+    def retrieve(
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> GatewayAccount:
         """Retrieve Payment Gateway Account.
 
         GET /PaymentGatewayAccounts/{name}.
@@ -424,6 +429,7 @@ class GatewayAccounts(SyncResource):
             ),
             GatewayAccount.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def set(
@@ -432,6 +438,7 @@ class GatewayAccounts(SyncResource):
         body: GatewayAccountInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> GatewayAccount:
         """Add or Replace a Payment Gateway Account.
 
@@ -453,9 +460,12 @@ class GatewayAccounts(SyncResource):
             ),
             GatewayAccount.from_dict,
             timeout,
+            deadline,
         ).parsed
 
-    def delete(self, name: str, *, timeout: TimeoutTypes = None) -> None:
+    def delete(
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> None:
         """Delete a Payment Gateway Account.
 
         DELETE /PaymentGatewayAccounts/{name}.
@@ -471,9 +481,12 @@ class GatewayAccounts(SyncResource):
             ),
             None,
             timeout,
+            deadline,
         )
 
-    def list(self, *, timeout: TimeoutTypes = None) -> list[GatewayAccountSummary]:
+    def list(
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> list[GatewayAccountSummary]:
         """List Payment Gateway Accounts.
 
         GET /PaymentGatewayAccounts.
@@ -488,6 +501,7 @@ class GatewayAccounts(SyncResource):
             payment_gateway_accounts_list._get_kwargs(),
             parse_list(GatewayAccountSummary.from_dict),
             timeout,
+            deadline,
         ).parsed
 
 
@@ -495,7 +509,7 @@ class PaymentGateway(SyncResource):
     """PaymentGateway operations returning parsed models."""
 
     def list_gateways(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> list[PaymentGatewayDescription]:
         """List all payment gateways.
 
@@ -511,10 +525,15 @@ class PaymentGateway(SyncResource):
             gateway_list._get_kwargs(),
             parse_list(PaymentGatewayDescription.from_dict),
             timeout,
+            deadline,
         ).parsed
 
     def charge(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway charge operation.
 
@@ -532,10 +551,15 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def authorize(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway authorize operation.
 
@@ -553,6 +577,7 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def capture(
@@ -560,6 +585,7 @@ class PaymentGateway(SyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway capture operation.
 
@@ -579,10 +605,15 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def tokenize(
-        self, body: TokenizeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: TokenizeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway tokenize operation.
 
@@ -599,10 +630,15 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def refund(
-        self, body: RefundRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: RefundRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway refund operation.
 
@@ -620,6 +656,7 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def void(
@@ -627,6 +664,7 @@ class PaymentGateway(SyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway Void operation.
 
@@ -646,10 +684,15 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
     def status(
-        self, body: StatusRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: StatusRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway status operation.
 
@@ -666,13 +709,16 @@ class PaymentGateway(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
 
 class Utils(SyncResource):
     """Utils operations returning parsed models."""
 
-    def validate_api_key(self, *, timeout: TimeoutTypes = None) -> AuthenticationResult:
+    def validate_api_key(
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> AuthenticationResult:
         """Validate Apikey.
 
         GET /Utils/apiKey.
@@ -685,6 +731,7 @@ class Utils(SyncResource):
             validate_api_key._get_kwargs(),
             AuthenticationResult.from_dict,
             timeout,
+            deadline,
         ).parsed
 
 
@@ -696,6 +743,7 @@ class StringTokens(SyncResource):
         body: StringTokenInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> StringTokenMeta:
         """Store and tokenize a string.
 
@@ -712,9 +760,12 @@ class StringTokens(SyncResource):
             ),
             StringTokenMeta.from_dict,
             timeout,
+            deadline,
         ).parsed
 
-    def retrieve(self, token: str, *, timeout: TimeoutTypes = None) -> StringToken:
+    def retrieve(
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> StringToken:
         """Retrieve content of StringToken.
 
         GET /StringTokens/{token}.
@@ -729,9 +780,12 @@ class StringTokens(SyncResource):
             ),
             StringToken.from_dict,
             timeout,
+            deadline,
         ).parsed
 
-    def delete(self, token: str, *, timeout: TimeoutTypes = None) -> None:
+    def delete(
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> None:
         """Delete an existing string by token.
 
         DELETE /StringTokens/{token}.
@@ -745,10 +799,11 @@ class StringTokens(SyncResource):
             ),
             None,
             timeout,
+            deadline,
         )
 
     def retrieve_meta(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> StringTokenMeta:
         """Retrieve meta data of a StringToken.
 
@@ -766,6 +821,7 @@ class StringTokens(SyncResource):
             ),
             StringTokenMeta.from_dict,
             timeout,
+            deadline,
         ).parsed
 
 
@@ -803,6 +859,7 @@ class EwalletRaw(SyncResource):
         body: StartSessionRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[SessionToken]:
         """Start an eWallet session.
 
@@ -821,10 +878,11 @@ class EwalletRaw(SyncResource):
             ),
             SessionToken.from_dict,
             timeout,
+            deadline,
         )
 
     def validate_results(
-        self, body: str, *, timeout: TimeoutTypes = None
+        self, body: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[EWalletResultData]:
         """Validate Operation results.
 
@@ -838,6 +896,7 @@ class EwalletRaw(SyncResource):
             validate_results._get_kwargs(body=check_str_body(body)),
             EWalletResultData.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -845,7 +904,7 @@ class GatewayAccountsRaw(SyncResource):
     """GatewayAccounts operations returning raw responses (status, headers, bytes, parsed)."""
 
     def retrieve(
-        self, name: str, *, timeout: TimeoutTypes = None
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[GatewayAccount]:
         """Retrieve Payment Gateway Account.
 
@@ -863,6 +922,7 @@ class GatewayAccountsRaw(SyncResource):
             ),
             GatewayAccount.from_dict,
             timeout,
+            deadline,
         )
 
     def set(
@@ -871,6 +931,7 @@ class GatewayAccountsRaw(SyncResource):
         body: GatewayAccountInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[GatewayAccount]:
         """Add or Replace a Payment Gateway Account.
 
@@ -892,9 +953,12 @@ class GatewayAccountsRaw(SyncResource):
             ),
             GatewayAccount.from_dict,
             timeout,
+            deadline,
         )
 
-    def delete(self, name: str, *, timeout: TimeoutTypes = None) -> ApiResponse[None]:
+    def delete(
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> ApiResponse[None]:
         """Delete a Payment Gateway Account.
 
         DELETE /PaymentGatewayAccounts/{name}.
@@ -910,10 +974,11 @@ class GatewayAccountsRaw(SyncResource):
             ),
             None,
             timeout,
+            deadline,
         )
 
     def list(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[list[GatewayAccountSummary]]:
         """List Payment Gateway Accounts.
 
@@ -929,6 +994,7 @@ class GatewayAccountsRaw(SyncResource):
             payment_gateway_accounts_list._get_kwargs(),
             parse_list(GatewayAccountSummary.from_dict),
             timeout,
+            deadline,
         )
 
 
@@ -936,7 +1002,7 @@ class PaymentGatewayRaw(SyncResource):
     """PaymentGateway operations returning raw responses (status, headers, bytes, parsed)."""
 
     def list_gateways(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[list[PaymentGatewayDescription]]:
         """List all payment gateways.
 
@@ -952,10 +1018,15 @@ class PaymentGatewayRaw(SyncResource):
             gateway_list._get_kwargs(),
             parse_list(PaymentGatewayDescription.from_dict),
             timeout,
+            deadline,
         )
 
     def charge(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway charge operation.
 
@@ -973,10 +1044,15 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     def authorize(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway authorize operation.
 
@@ -994,6 +1070,7 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     def capture(
@@ -1001,6 +1078,7 @@ class PaymentGatewayRaw(SyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway capture operation.
 
@@ -1020,10 +1098,15 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     def tokenize(
-        self, body: TokenizeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: TokenizeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway tokenize operation.
 
@@ -1040,10 +1123,15 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     def refund(
-        self, body: RefundRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: RefundRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway refund operation.
 
@@ -1061,6 +1149,7 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     def void(
@@ -1068,6 +1157,7 @@ class PaymentGatewayRaw(SyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway Void operation.
 
@@ -1087,10 +1177,15 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     def status(
-        self, body: StatusRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: StatusRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway status operation.
 
@@ -1107,6 +1202,7 @@ class PaymentGatewayRaw(SyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -1114,7 +1210,7 @@ class UtilsRaw(SyncResource):
     """Utils operations returning raw responses (status, headers, bytes, parsed)."""
 
     def validate_api_key(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[AuthenticationResult]:
         """Validate Apikey.
 
@@ -1128,6 +1224,7 @@ class UtilsRaw(SyncResource):
             validate_api_key._get_kwargs(),
             AuthenticationResult.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -1139,6 +1236,7 @@ class StringTokensRaw(SyncResource):
         body: StringTokenInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[StringTokenMeta]:
         """Store and tokenize a string.
 
@@ -1155,10 +1253,11 @@ class StringTokensRaw(SyncResource):
             ),
             StringTokenMeta.from_dict,
             timeout,
+            deadline,
         )
 
     def retrieve(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[StringToken]:
         """Retrieve content of StringToken.
 
@@ -1174,9 +1273,12 @@ class StringTokensRaw(SyncResource):
             ),
             StringToken.from_dict,
             timeout,
+            deadline,
         )
 
-    def delete(self, token: str, *, timeout: TimeoutTypes = None) -> ApiResponse[None]:
+    def delete(
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> ApiResponse[None]:
         """Delete an existing string by token.
 
         DELETE /StringTokens/{token}.
@@ -1190,10 +1292,11 @@ class StringTokensRaw(SyncResource):
             ),
             None,
             timeout,
+            deadline,
         )
 
     def retrieve_meta(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[StringTokenMeta]:
         """Retrieve meta data of a StringToken.
 
@@ -1211,6 +1314,7 @@ class StringTokensRaw(SyncResource):
             ),
             StringTokenMeta.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -1248,6 +1352,7 @@ class AsyncEwallet(AsyncResource):
         body: StartSessionRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> SessionToken:
         """Start an eWallet session.
 
@@ -1267,11 +1372,12 @@ class AsyncEwallet(AsyncResource):
                 ),
                 SessionToken.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def validate_results(
-        self, body: str, *, timeout: TimeoutTypes = None
+        self, body: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> EWalletResultData:
         """Validate Operation results.
 
@@ -1286,6 +1392,7 @@ class AsyncEwallet(AsyncResource):
                 validate_results._get_kwargs(body=check_str_body(body)),
                 EWalletResultData.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1294,7 +1401,7 @@ class AsyncGatewayAccounts(AsyncResource):
     """GatewayAccounts operations returning parsed models."""
 
     async def retrieve(
-        self, name: str, *, timeout: TimeoutTypes = None
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> GatewayAccount:
         """Retrieve Payment Gateway Account.
 
@@ -1315,6 +1422,7 @@ class AsyncGatewayAccounts(AsyncResource):
                 ),
                 GatewayAccount.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1324,6 +1432,7 @@ class AsyncGatewayAccounts(AsyncResource):
         body: GatewayAccountInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> GatewayAccount:
         """Add or Replace a Payment Gateway Account.
 
@@ -1346,10 +1455,13 @@ class AsyncGatewayAccounts(AsyncResource):
                 ),
                 GatewayAccount.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
-    async def delete(self, name: str, *, timeout: TimeoutTypes = None) -> None:
+    async def delete(
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> None:
         """Delete a Payment Gateway Account.
 
         DELETE /PaymentGatewayAccounts/{name}.
@@ -1368,11 +1480,12 @@ class AsyncGatewayAccounts(AsyncResource):
                 ),
                 None,
                 timeout,
+                deadline,
             )
         )
 
     async def list(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> list[GatewayAccountSummary]:
         """List Payment Gateway Accounts.
 
@@ -1389,6 +1502,7 @@ class AsyncGatewayAccounts(AsyncResource):
                 payment_gateway_accounts_list._get_kwargs(),
                 parse_list(GatewayAccountSummary.from_dict),
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1397,7 +1511,7 @@ class AsyncPaymentGateway(AsyncResource):
     """PaymentGateway operations returning parsed models."""
 
     async def list_gateways(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> list[PaymentGatewayDescription]:
         """List all payment gateways.
 
@@ -1414,11 +1528,16 @@ class AsyncPaymentGateway(AsyncResource):
                 gateway_list._get_kwargs(),
                 parse_list(PaymentGatewayDescription.from_dict),
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def charge(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway charge operation.
 
@@ -1437,11 +1556,16 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def authorize(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway authorize operation.
 
@@ -1460,6 +1584,7 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1468,6 +1593,7 @@ class AsyncPaymentGateway(AsyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway capture operation.
 
@@ -1488,11 +1614,16 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def tokenize(
-        self, body: TokenizeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: TokenizeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway tokenize operation.
 
@@ -1510,11 +1641,16 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def refund(
-        self, body: RefundRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: RefundRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway refund operation.
 
@@ -1533,6 +1669,7 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1541,6 +1678,7 @@ class AsyncPaymentGateway(AsyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway Void operation.
 
@@ -1561,11 +1699,16 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def status(
-        self, body: StatusRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: StatusRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> OperationResult:
         """Perform a payment gateway status operation.
 
@@ -1583,6 +1726,7 @@ class AsyncPaymentGateway(AsyncResource):
                 ),
                 OperationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1591,7 +1735,7 @@ class AsyncUtils(AsyncResource):
     """Utils operations returning parsed models."""
 
     async def validate_api_key(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> AuthenticationResult:
         """Validate Apikey.
 
@@ -1606,6 +1750,7 @@ class AsyncUtils(AsyncResource):
                 validate_api_key._get_kwargs(),
                 AuthenticationResult.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1618,6 +1763,7 @@ class AsyncStringTokens(AsyncResource):
         body: StringTokenInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> StringTokenMeta:
         """Store and tokenize a string.
 
@@ -1637,11 +1783,12 @@ class AsyncStringTokens(AsyncResource):
                 ),
                 StringTokenMeta.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
     async def retrieve(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> StringToken:
         """Retrieve content of StringToken.
 
@@ -1658,10 +1805,13 @@ class AsyncStringTokens(AsyncResource):
                 ),
                 StringToken.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
-    async def delete(self, token: str, *, timeout: TimeoutTypes = None) -> None:
+    async def delete(
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
+    ) -> None:
         """Delete an existing string by token.
 
         DELETE /StringTokens/{token}.
@@ -1676,11 +1826,12 @@ class AsyncStringTokens(AsyncResource):
                 ),
                 None,
                 timeout,
+                deadline,
             )
         )
 
     async def retrieve_meta(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> StringTokenMeta:
         """Retrieve meta data of a StringToken.
 
@@ -1699,6 +1850,7 @@ class AsyncStringTokens(AsyncResource):
                 ),
                 StringTokenMeta.from_dict,
                 timeout,
+                deadline,
             )
         ).parsed
 
@@ -1737,6 +1889,7 @@ class AsyncEwalletRaw(AsyncResource):
         body: StartSessionRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[SessionToken]:
         """Start an eWallet session.
 
@@ -1755,10 +1908,11 @@ class AsyncEwalletRaw(AsyncResource):
             ),
             SessionToken.from_dict,
             timeout,
+            deadline,
         )
 
     async def validate_results(
-        self, body: str, *, timeout: TimeoutTypes = None
+        self, body: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[EWalletResultData]:
         """Validate Operation results.
 
@@ -1772,6 +1926,7 @@ class AsyncEwalletRaw(AsyncResource):
             validate_results._get_kwargs(body=check_str_body(body)),
             EWalletResultData.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -1779,7 +1934,7 @@ class AsyncGatewayAccountsRaw(AsyncResource):
     """GatewayAccounts operations returning raw responses (status, headers, bytes, parsed)."""
 
     async def retrieve(
-        self, name: str, *, timeout: TimeoutTypes = None
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[GatewayAccount]:
         """Retrieve Payment Gateway Account.
 
@@ -1797,6 +1952,7 @@ class AsyncGatewayAccountsRaw(AsyncResource):
             ),
             GatewayAccount.from_dict,
             timeout,
+            deadline,
         )
 
     async def set(
@@ -1805,6 +1961,7 @@ class AsyncGatewayAccountsRaw(AsyncResource):
         body: GatewayAccountInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[GatewayAccount]:
         """Add or Replace a Payment Gateway Account.
 
@@ -1826,10 +1983,11 @@ class AsyncGatewayAccountsRaw(AsyncResource):
             ),
             GatewayAccount.from_dict,
             timeout,
+            deadline,
         )
 
     async def delete(
-        self, name: str, *, timeout: TimeoutTypes = None
+        self, name: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[None]:
         """Delete a Payment Gateway Account.
 
@@ -1846,10 +2004,11 @@ class AsyncGatewayAccountsRaw(AsyncResource):
             ),
             None,
             timeout,
+            deadline,
         )
 
     async def list(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[list[GatewayAccountSummary]]:
         """List Payment Gateway Accounts.
 
@@ -1865,6 +2024,7 @@ class AsyncGatewayAccountsRaw(AsyncResource):
             payment_gateway_accounts_list._get_kwargs(),
             parse_list(GatewayAccountSummary.from_dict),
             timeout,
+            deadline,
         )
 
 
@@ -1872,7 +2032,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     """PaymentGateway operations returning raw responses (status, headers, bytes, parsed)."""
 
     async def list_gateways(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[list[PaymentGatewayDescription]]:
         """List all payment gateways.
 
@@ -1888,10 +2048,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             gateway_list._get_kwargs(),
             parse_list(PaymentGatewayDescription.from_dict),
             timeout,
+            deadline,
         )
 
     async def charge(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway charge operation.
 
@@ -1909,10 +2074,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     async def authorize(
-        self, body: ChargeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: ChargeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway authorize operation.
 
@@ -1930,6 +2100,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     async def capture(
@@ -1937,6 +2108,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway capture operation.
 
@@ -1956,10 +2128,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     async def tokenize(
-        self, body: TokenizeRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: TokenizeRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway tokenize operation.
 
@@ -1976,10 +2153,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     async def refund(
-        self, body: RefundRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: RefundRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway refund operation.
 
@@ -1997,6 +2179,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     async def void(
@@ -2004,6 +2187,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         body: CaptureVoidRequest | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway Void operation.
 
@@ -2023,10 +2207,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
     async def status(
-        self, body: StatusRequest | Mapping[str, Any], *, timeout: TimeoutTypes = None
+        self,
+        body: StatusRequest | Mapping[str, Any],
+        *,
+        timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway status operation.
 
@@ -2043,6 +2232,7 @@ class AsyncPaymentGatewayRaw(AsyncResource):
             ),
             OperationResult.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -2050,7 +2240,7 @@ class AsyncUtilsRaw(AsyncResource):
     """Utils operations returning raw responses (status, headers, bytes, parsed)."""
 
     async def validate_api_key(
-        self, *, timeout: TimeoutTypes = None
+        self, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[AuthenticationResult]:
         """Validate Apikey.
 
@@ -2064,6 +2254,7 @@ class AsyncUtilsRaw(AsyncResource):
             validate_api_key._get_kwargs(),
             AuthenticationResult.from_dict,
             timeout,
+            deadline,
         )
 
 
@@ -2075,6 +2266,7 @@ class AsyncStringTokensRaw(AsyncResource):
         body: StringTokenInput | Mapping[str, Any],
         *,
         timeout: TimeoutTypes = None,
+        deadline: float | None = None,
     ) -> ApiResponse[StringTokenMeta]:
         """Store and tokenize a string.
 
@@ -2091,10 +2283,11 @@ class AsyncStringTokensRaw(AsyncResource):
             ),
             StringTokenMeta.from_dict,
             timeout,
+            deadline,
         )
 
     async def retrieve(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[StringToken]:
         """Retrieve content of StringToken.
 
@@ -2110,10 +2303,11 @@ class AsyncStringTokensRaw(AsyncResource):
             ),
             StringToken.from_dict,
             timeout,
+            deadline,
         )
 
     async def delete(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[None]:
         """Delete an existing string by token.
 
@@ -2128,10 +2322,11 @@ class AsyncStringTokensRaw(AsyncResource):
             ),
             None,
             timeout,
+            deadline,
         )
 
     async def retrieve_meta(
-        self, token: str, *, timeout: TimeoutTypes = None
+        self, token: str, *, timeout: TimeoutTypes = None, deadline: float | None = None
     ) -> ApiResponse[StringTokenMeta]:
         """Retrieve meta data of a StringToken.
 
@@ -2149,6 +2344,7 @@ class AsyncStringTokensRaw(AsyncResource):
             ),
             StringTokenMeta.from_dict,
             timeout,
+            deadline,
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._base import ApiResponse, Operation
-from ._constants import API_KEY_HEADER, ATTEMPTS_EXTENSION
+from ._constants import API_KEY_HEADER, ATTEMPTS_EXTENSION, JSON_EXTENSION
 from ._exceptions import (
     AuthenticationError,
     BadRequestError,
@@ -18,24 +18,29 @@ from ._exceptions import (
     GatewayUnavailableError,
     NotFoundError,
     OrchestraError,
-    OutcomeUnknownError,
+    RateLimitError,
+    TransactionNotFoundError,
     UnexpectedResponseError,
 )
+from ._outcome import outcome_unknown
 from ._redact import excerpt, redact_text
-from ._retry import my_ref_of
 
 T = TypeVar("T")
-_MODEL_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+_MODEL_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
 _SUCCESS_CODES = frozenset({"Success", "Accepted"})
 _NO_BODY = object()
+# Lookups whose 409 means "no such transaction (yet)", not a decline.
+_LOOKUPS = frozenset({"GatewayStatus"})
 
 
 def _json(response: httpx.Response) -> Any:
+    if JSON_EXTENSION in response.extensions:  # parsed once by the retry transport
+        return response.extensions[JSON_EXTENSION]
     if not response.content:
         return _NO_BODY
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _NO_BODY
 
 
@@ -49,17 +54,14 @@ def _excerpt(response: httpx.Response) -> str:
     return excerpt(response.content, secrets=(key,))
 
 
-def _unusable(op: Operation, response: httpx.Response, why: str) -> OrchestraError:
+def _unusable(
+    op: Operation, response: httpx.Response, why: str, result: Any = None
+) -> OrchestraError:
     """A 2xx (or undocumented) answer that cannot be trusted as a result."""
     status = response.status_code
     if op.moves_money:
-        ref = my_ref_of(response.request)
-        return OutcomeUnknownError(
-            f"{op.operation_id}: HTTP {status} but {why}; Orchestra may have moved the money. "
-            f"Reconcile with payment_gateway.status before trying again.",
-            operation=op.operation_id,
-            my_ref=ref,
-            status_code=status,
+        return outcome_unknown(
+            op, response.request, f"HTTP {status} but {why}", status_code=status, result=result
         )
     shown = _excerpt(response)
     return UnexpectedResponseError(
@@ -103,6 +105,17 @@ def make_status_error(op: Operation, response: httpx.Response) -> OrchestraError
         return AuthenticationError(f"{name}: the API key was refused (401)", **common)
     if status == 404:
         return NotFoundError(f"{name}: not found (404)", **common)
+    if status == 409 and op.operation_id in _LOOKUPS:
+        result = _parse_result(body)
+        code = getattr(result, "gateway_result_code", None)
+        return TransactionNotFoundError(
+            redact_text(
+                f"{name}: the gateway found no such transaction (yet) (gateway code {code!r}); "
+                f"this is not a decline: payment_gateway.reconcile asks again over a bounded wait"
+            ),
+            result=result,
+            **common,
+        )
     if status == 409:
         result = _parse_result(body)
         code = getattr(result, "gateway_result_code", None)
@@ -120,6 +133,14 @@ def make_status_error(op: Operation, response: httpx.Response) -> OrchestraError
         return GatewayUnavailableError(
             f"{name}: the payment gateway is temporarily unavailable (503) after "
             f"{attempts} attempt{'s' if attempts != 1 else ''}",
+            attempts=attempts,
+            **common,
+        )
+    if status == 429:
+        attempts = _attempts(response)
+        return RateLimitError(
+            f"{name}: rate limited (429) after {attempts} attempt{'s' if attempts != 1 else ''}; "
+            f"nothing was processed",
             attempts=attempts,
             **common,
         )
@@ -155,7 +176,7 @@ def _result_error(
             attempts=_attempts(response),
             **common,
         )
-    return _unusable(op, response, f"an unknown operationResultCode {code!r}")
+    return _unusable(op, response, f"an unknown operationResultCode {code!r}", result)
 
 
 def handle_response(

@@ -1,10 +1,17 @@
 """Retries as wrapper transports, decided per operation (never per HTTP method).
 
-The policy in one sentence: a 503 is retried for every operation; a request that provably never
-left (connect error, no pooled connection) is retried for every operation; a request that may
-have reached Orchestra (read timeout, dropped connection) is retried only for operations that
-move no money and are harmless to repeat; for a money-moving operation it raises
-OutcomeUnknownError; nothing else is retried.
+The policy in one sentence: a 503 or a 429 is retried for every operation; a request that
+provably never left (connect error, no pooled connection) is retried for every operation; a
+request that may have reached Orchestra (read timeout, dropped connection, a body cut off while
+being read) is retried only for operations that move no money and are harmless to repeat; for a
+money-moving operation it raises OutcomeUnknownError; nothing else is retried.
+
+The budget (``RetryPolicy.timeout``, or a per-call deadline) is a total: each try's timeouts are
+cut to what is left of it, and no wait ends past it.
+
+The transport also reads each known operation's answer in full, so that an answer that cannot
+be used (content that fails decoding, a body that is empty, truncated or nested too deep) is a
+typed error on every path, the generated low-level functions included.
 """
 
 from __future__ import annotations
@@ -28,8 +35,11 @@ from ._exceptions import (
     APITimeoutError,
     ConfigurationError,
     OrchestraError,
-    OutcomeUnknownError,
+    UnexpectedResponseError,
 )
+from ._outcome import ORIGINALS, facts_of, outcome_unknown, with_my_ref
+from ._redact import excerpt
+from ._response import make_status_error
 
 logger = logging.getLogger("orchestra_payments")
 
@@ -71,6 +81,7 @@ class Outcome(Enum):
     """What one try came to, as far as retrying is concerned."""
 
     UNAVAILABLE = "503"  # Orchestra answered 503: nothing happened, retry
+    RATE_LIMITED = "429"  # rate limited (by Orchestra or a proxy): not processed, retry
     NOT_SENT = "a connection error before sending"  # the request never left: nothing happened
     MAYBE_SENT = "no answer"  # the request may have reached Orchestra
     ANSWERED = "answered"  # any other answer: final
@@ -83,9 +94,12 @@ def outcome_of_error(exc: httpx.TransportError) -> Outcome:
     return Outcome.MAYBE_SENT
 
 
+_STATUS_OUTCOMES = {503: Outcome.UNAVAILABLE, 429: Outcome.RATE_LIMITED}
+
+
 def should_retry(op: Operation | None, outcome: Outcome) -> bool:
     """The retry decision, by operation and outcome alone."""
-    if outcome in (Outcome.UNAVAILABLE, Outcome.NOT_SENT):
+    if outcome in (Outcome.UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.NOT_SENT):
         return True
     if outcome is Outcome.MAYBE_SENT:
         return op is not None and op.retry == "safe"
@@ -128,12 +142,7 @@ def retry_delay(
 
 
 def my_ref_of(request: httpx.Request) -> str | None:
-    try:
-        body = json.loads(request.content or b"null")
-    except (ValueError, httpx.RequestNotRead):
-        return None
-    ref = body.get("myRef") if isinstance(body, dict) else None
-    return ref if isinstance(ref, str) else None
+    return facts_of(request).my_ref
 
 
 def error_for(
@@ -147,22 +156,91 @@ def error_for(
     else:
         name = "request"
     if op is not None and op.moves_money and outcome_of_error(exc) is Outcome.MAYBE_SENT:
-        ref = my_ref_of(request) if request is not None else None
-        hint = (
-            f"ask payment_gateway.status({{'myRef': {ref!r}}})"
-            if ref
-            else "ask payment_gateway.status by the reference (send myRef next time)"
-        )
-        return OutcomeUnknownError(
-            f"{name}: no answer after the request may have reached the gateway "
-            f"({type(exc).__name__}); it may have succeeded. Do not retry blindly: {hint}.",
-            operation=name,
-            my_ref=ref,
+        return outcome_unknown(
+            op,
+            request,
+            f"no answer after the request may have reached the gateway ({type(exc).__name__})",
         )
     failure = f"{name}: {describe_failure(exc, request)}"
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(failure, operation=name)
     return APIConnectionError(failure, operation=name)
+
+
+def unusable_body(
+    op: Operation, response: httpx.Response, why: str, *, content: bytes = b""
+) -> OrchestraError:
+    """A 2xx answer whose body cannot be used: money may have moved on a money operation."""
+    status = response.status_code
+    if op.moves_money:
+        return outcome_unknown(op, response.request, f"HTTP {status} but {why}", status_code=status)
+    key = response.request.headers.get(c.API_KEY_HEADER, "")
+    shown = excerpt(content, secrets=(key,))
+    return UnexpectedResponseError(
+        f"{op.operation_id}: HTTP {status}, {why}: {shown!r}",
+        operation=op.operation_id,
+        status_code=status,
+        excerpt=shown,
+    )
+
+
+def undecodable(
+    op: Operation, request: httpx.Request, response: httpx.Response | None
+) -> OrchestraError:
+    """An answer whose content fails decoding (a bad gzip stream...)."""
+    status = response.status_code if response is not None else None
+    what = f"HTTP {status} but the content failed decoding" if status else "undecodable content"
+    if op.moves_money:
+        return outcome_unknown(op, request, what, status_code=status)
+    return UnexpectedResponseError(
+        f"{op.operation_id}: {what}",
+        operation=op.operation_id,
+        status_code=status or 0,
+        excerpt="",
+    )
+
+
+# Error statuses whose bodies the generated low-level functions parse as a JSON object.
+_PARSED_ERRORS = frozenset({400, 401, 409})
+
+
+def check_body(op: Operation, response: httpx.Response) -> None:
+    """Parse a read 2xx body once (kept in the response's extensions for the facade), or
+    raise the typed error for a body that is empty, not JSON, nested too deep, or not the
+    documented JSON container."""
+    status = response.status_code
+    if not 200 <= status < 300:
+        if status in _PARSED_ERRORS and not response.request.extensions.get(c.FACADE_EXTENSION):
+            _check_error_body(op, response)
+        return
+    if op.success == "empty":
+        return
+    content = response.content
+    if not content.strip():
+        raise unusable_body(op, response, "the body is empty")
+    try:
+        body = json.loads(content)
+    except RecursionError:
+        raise unusable_body(op, response, "the body is nested too deep", content=content) from None
+    except (ValueError, UnicodeDecodeError):
+        raise unusable_body(
+            op, response, "the body is not JSON (truncated?)", content=content
+        ) from None
+    expected = list if op.success == "array" else dict
+    if not isinstance(body, expected):
+        raise unusable_body(op, response, f"the body is not a JSON {expected.__name__}")
+    response.extensions[c.JSON_EXTENSION] = body
+
+
+def _check_error_body(op: Operation, response: httpx.Response) -> None:
+    """On the low-level path, an error answer whose body the generated parser would choke on
+    raises the typed error the facade gives for it (never a JSONDecodeError)."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        raise make_status_error(op, response)
 
 
 Classifier = Callable[[httpx.Request], Operation | None]
@@ -173,27 +251,59 @@ class _Tries:
 
     def __init__(self, transport: _RetryBase, request: httpx.Request) -> None:
         self.t = transport
+        self.op = op = transport.classify(request)
+        if (
+            op is not None
+            and op.operation_id in ORIGINALS
+            and not request.extensions.get(c.FACADE_EXTENSION)
+        ):
+            request = with_my_ref(op, request)
         self.request = request
-        self.op = transport.classify(request)
         self.start = transport.clock()
         self.attempt = 1
+        self.ambiguous = False  # a try that may have reached Orchestra got no answer
+        deadline = request.extensions.get(c.DEADLINE_EXTENSION)
+        budget = transport.policy.timeout
+        self.budget = min(budget, float(deadline)) if deadline is not None else budget
+        self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
+        # Whether the first try's timeouts can outlast the budget (else they stay as they are).
+        self.cut = (
+            deadline is not None
+            or not self.timeouts
+            or any(v is None or v > budget for v in self.timeouts.values())
+        )
 
     @property
     def name(self) -> str:
         return self.op.operation_id if self.op else f"{self.request.method} {self.request.url.path}"
 
+    def left(self) -> float:
+        return self.budget - (self.t.clock() - self.start)
+
+    def arm(self) -> None:
+        """Cut this try's timeouts to what is left of the budget."""
+        if self.attempt == 1 and not self.cut:
+            return
+        left = max(self.left(), 0.001)
+        self.request.extensions["timeout"] = {
+            k: left if (v := self.timeouts.get(k)) is None else min(float(v), left)
+            for k in ("connect", "read", "write", "pool")
+        }
+
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
         policy = self.t.policy
+        if outcome is Outcome.MAYBE_SENT:
+            self.ambiguous = True
         if not should_retry(self.op, outcome) or self.attempt >= policy.attempts:
             return None
         delay = retry_delay(policy, self.attempt, retry_after, rng=self.t.rng)
-        if self.t.clock() - self.start + delay > policy.timeout:
+        if self.left() - delay <= 0:
             logger.warning(
                 "not retrying %s after %s: the %.1f s budget would be exceeded",
                 self.name,
                 outcome.value,
-                policy.timeout,
+                self.budget,
             )
             return None
         logger.warning(
@@ -208,6 +318,18 @@ class _Tries:
         return delay
 
     def done(self, response: httpx.Response) -> httpx.Response:
+        op = self.op
+        if (
+            op is not None
+            and response.status_code == 404
+            and self.ambiguous
+            and op.retry == "safe"
+            and op.method == "DELETE"
+        ):
+            # The try whose answer was lost did the delete: this one finds nothing left.
+            logger.info("%s: 404 after a try whose answer was lost: already deleted", self.name)
+            response.close()
+            response = httpx.Response(200, request=self.request)
         response.extensions[c.ATTEMPTS_EXTENSION] = self.attempt
         return response
 
@@ -246,22 +368,35 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         tries = _Tries(self, request)
+        request = tries.request
         while True:
+            tries.arm()
+            response: httpx.Response | None = None
             try:
                 response = self.inner.handle_request(request)
+                response.request = request
+                if tries.op is not None:
+                    response.read()  # a body cut off mid-read is a try without an answer
             except httpx.TransportError as exc:
                 wait = tries.next_wait(outcome_of_error(exc))
                 if wait is None:
                     raise error_for(tries.op, request, exc) from exc
                 self.sleep(wait)
                 continue
-            if response.status_code == 503:
-                wait = tries.next_wait(Outcome.UNAVAILABLE, response.headers.get("Retry-After"))
+            except httpx.DecodingError as exc:
+                if tries.op is None:
+                    raise
+                raise undecodable(tries.op, request, response) from exc
+            outcome = _STATUS_OUTCOMES.get(response.status_code)
+            if outcome is not None:
+                wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
                 if wait is not None:
                     response.read()
                     response.close()
                     self.sleep(wait)
                     continue
+            if tries.op is not None:
+                check_body(tries.op, response)
             return tries.done(response)
 
     def close(self) -> None:
@@ -287,22 +422,35 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         tries = _Tries(self, request)
+        request = tries.request
         while True:
+            tries.arm()
+            response: httpx.Response | None = None
             try:
                 response = await self.inner.handle_async_request(request)
+                response.request = request
+                if tries.op is not None:
+                    await response.aread()  # a body cut off mid-read is a try without an answer
             except httpx.TransportError as exc:
                 wait = tries.next_wait(outcome_of_error(exc))
                 if wait is None:
                     raise error_for(tries.op, request, exc) from exc
                 await self.sleep(wait)
                 continue
-            if response.status_code == 503:
-                wait = tries.next_wait(Outcome.UNAVAILABLE, response.headers.get("Retry-After"))
+            except httpx.DecodingError as exc:
+                if tries.op is None:
+                    raise
+                raise undecodable(tries.op, request, response) from exc
+            outcome = _STATUS_OUTCOMES.get(response.status_code)
+            if outcome is not None:
+                wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
                 if wait is not None:
                     await response.aread()
                     await response.aclose()
                     await self.sleep(wait)
                     continue
+            if tries.op is not None:
+                check_body(tries.op, response)
             return tries.done(response)
 
     async def aclose(self) -> None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -68,6 +72,20 @@ def _too_large() -> Response:
     )
 
 
+DEEP_NESTING = b"[" * 100_000 + b"]" * 100_000
+
+
+@dataclass
+class _LateCommit:
+    """An operation whose answer was lost, landing at ``due`` on the sandbox's clock."""
+
+    due: float
+    generation: int
+    handler: Handler
+    request: Request
+    raw: bytes | None  # the request body, parsed when the operation lands
+
+
 def _unknown_enum(body: Any, fields: dict[str, Any] | None) -> Any:
     if not isinstance(body, dict):
         return body
@@ -81,14 +99,25 @@ class SandboxApp:
     Args:
         api_keys: the keys accepted in ``X-Api-Key``.
         engine: the behaviour and state (a fresh one by default).
+        clock: when late commits land (``time.monotonic`` by default; a test can pass a fake
+            clock it moves forward). A late commit lands at the first request, or ledger
+            read, on or after its time.
     """
 
     def __init__(
-        self, *, api_keys: Iterable[str] = (DEFAULT_API_KEY,), engine: Engine | None = None
+        self,
+        *,
+        api_keys: Iterable[str] = (DEFAULT_API_KEY,),
+        engine: Engine | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.api_keys = frozenset(api_keys)
         self.engine = engine or Engine()
         self.faults = Faults()
+        self.clock = clock
+        self._late: list[_LateCommit] = []
+        self._busy = threading.Condition()
+        self._in_flight = 0
         e = self.engine
 
         def op(
@@ -214,9 +243,11 @@ class SandboxApp:
         return None
 
     def reset(self) -> None:
-        """Forget every token, account, transaction and pending fault."""
+        """Forget every token, account, transaction, pending fault and late commit."""
         self.engine.reset()
         self.faults.clear()
+        with self._busy:
+            self._late.clear()
 
     def inject(self, kind: str, operation: str | None = None, **options: Any) -> Fault:
         """Queue a fault, e.g. ``inject("status_503", "GatewayCharge", times=2)``."""
@@ -225,11 +256,42 @@ class SandboxApp:
         return fault
 
     def ledger(self) -> list[dict[str, Any]]:
+        self._land_due()
         return self.engine.ledger()
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until no operation is in flight (a slow one outliving its client's timeout
+        has landed); True when settled."""
+        with self._busy:
+            return self._busy.wait_for(lambda: self._in_flight == 0, timeout)
+
+    def _land_due(self) -> None:
+        with self._busy:
+            now = self.clock()
+            due = [late for late in self._late if late.due <= now]
+            self._late = [late for late in self._late if late.due > now]
+        for late in due:
+            if late.generation != self.engine.generation:
+                continue
+            with contextlib.suppress(Invalid):  # a rejected request moves nothing, late or not
+                late.handler(late.request, None if late.raw is None else parse_body(late.raw))
 
     # --- plumbing ------------------------------------------------------------------------------
 
     async def _operation(
+        self, op_id: str, request: Request, handler: Handler, wants_body: bool
+    ) -> Response:
+        with self._busy:
+            self._in_flight += 1
+        try:
+            self._land_due()
+            return await self._operate(op_id, request, handler, wants_body)
+        finally:
+            with self._busy:
+                self._in_flight -= 1
+                self._busy.notify_all()
+
+    async def _operate(
         self, op_id: str, request: Request, handler: Handler, wants_body: bool
     ) -> Response:
         if request.headers.get("x-api-key") not in self.api_keys:
@@ -244,18 +306,33 @@ class SandboxApp:
             return _too_large()
         generation = self.engine.generation
         before = self.faults.take(op_id, before=True)
-        if before is not None:
+        late = before if before is not None and before.kind == "late_commit" else None
+        if before is not None and late is None:
+            if before.kind == "drop_before_commit":
+                return _Drop()
             if before.kind == "latency":
                 await asyncio.sleep(before.seconds)
                 if self.engine.generation != generation:
                     # Reset while this slow call waited (the test that sent it has ended):
                     # it must not land in the next test's ledger.
                     return Response(status_code=503)
-            elif before.kind == "status_503":
+            elif before.kind in ("status_503", "status_429"):
                 headers = {"Retry-After": before.retry_after} if before.retry_after else None
-                return Response(status_code=503, headers=headers)
+                return Response(status_code=int(before.kind[-3:]), headers=headers)
             elif before.kind == "html_502":
                 return HTMLResponse(HTML_502, status_code=502)
+        if late is not None:
+            with self._busy:
+                self._late.append(
+                    _LateCommit(
+                        self.clock() + late.seconds,
+                        generation,
+                        handler,
+                        request,
+                        raw if wants_body else None,
+                    )
+                )
+            return _Drop()
         try:
             status, data = handler(request, parse_body(raw) if wants_body else None)
         except Invalid as exc:
@@ -282,6 +359,17 @@ class SandboxApp:
                 status_code=status,
                 headers=headers,
                 media_type="application/json",
+            )
+        if fault.kind == "bad_gzip":
+            return Response(
+                b"\x1f\x8b\x08\x00 not a gzip stream",
+                status_code=status,
+                headers={**(headers or {}), "Content-Encoding": "gzip"},
+                media_type="application/json",
+            )
+        if fault.kind == "deep_nesting":
+            return Response(
+                DEEP_NESTING, status_code=status, headers=headers, media_type="application/json"
             )
         if fault.kind == "unknown_enum":
             return _json(status, _unknown_enum(data, fault.fields), headers)
@@ -340,6 +428,8 @@ class SandboxApp:
         return JSONResponse(data, status_code=status)
 
 
-def create_app(*, api_keys: Iterable[str] = (DEFAULT_API_KEY,)) -> SandboxApp:
+def create_app(
+    *, api_keys: Iterable[str] = (DEFAULT_API_KEY,), clock: Callable[[], float] = time.monotonic
+) -> SandboxApp:
     """A fresh sandbox app (its own state and faults)."""
-    return SandboxApp(api_keys=api_keys)
+    return SandboxApp(api_keys=api_keys, clock=clock)

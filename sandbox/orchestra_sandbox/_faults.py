@@ -8,16 +8,23 @@ from typing import Any, Literal
 
 FaultKind = Literal[
     "status_503",  # answer 503 (optionally with Retry-After) instead of doing anything
+    "status_429",  # answer 429 (optionally with Retry-After) instead of doing anything
     "latency",  # wait `seconds`, then behave normally
     "html_502",  # answer a proxy's HTML 502 instead of doing anything
+    "drop_before_commit",  # close the connection unanswered before doing anything
+    "late_commit",  # close the connection unanswered; the operation lands `seconds` later
     "empty_body",  # do the operation, then answer its status with an empty body
     "truncated_body",  # do the operation, then answer half of its JSON body
     "unknown_enum",  # do the operation, then put values the spec does not list in the body
     "accepted",  # do the operation, but answer operationResultCode "Accepted"
     "drop_after_commit",  # do the operation (the money moves), then close the connection
+    "bad_gzip",  # do the operation, then answer a body that claims gzip and is not
+    "deep_nesting",  # do the operation, then answer JSON nested deeper than parsers allow
 ]
 FAULT_KINDS: tuple[str, ...] = FaultKind.__args__  # type: ignore[attr-defined]
-BEFORE = frozenset({"status_503", "latency", "html_502"})
+BEFORE = frozenset(
+    {"status_503", "status_429", "latency", "html_502", "drop_before_commit", "late_commit"}
+)
 
 
 class FaultError(ValueError):
