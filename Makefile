@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_STAMP := $(VENV)/.demo-stamp
 SPEC ?=
 PORT ?= 8765
-GENERATED_PATHS := generated/ overlays/orchestra_payments/_facade.py
+GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_facade.py overlays/orchestra_payments/_generated_params.py
 
 .DEFAULT_GOAL := help
 

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -25,11 +25,12 @@ from orchestra_payments import (
     OutcomeUnknownError,
     RetryPolicy,
 )
+from orchestra_payments.params import CaptureVoidParams, CardParams, ChargeParams, RefundParams
 
 if TYPE_CHECKING:
     from orchestra_sandbox import SandboxApp as Sandbox
 
-CARD = {
+CARD: CardParams = {
     "cardHolderName": "Ada Lovelace",
     "cardNumber": "4242424242424242",
     "expirationMonth": 12,
@@ -114,7 +115,7 @@ def target(live: bool) -> Iterator[tuple[Orchestra, Sandbox | None, str]]:
 def lost_answer(client: Orchestra, app: Sandbox) -> None:
     """A charge whose answer is lost after the money moved: reconcile, never charge again."""
     app.inject("drop_after_commit", "GatewayCharge")
-    body = {
+    body: ChargeParams = {
         "amount": 19.0,
         "currency": "USD",
         "paymentGatewayAccountName": "demoNullSuccess",
@@ -159,15 +160,24 @@ def main(argv: list[str] | None = None) -> int:
         token = stored.parsed.token
         line("vault the card as a string token", f"201, Location {stored.headers['Location']}")
 
-        def pay(
-            account: str, my_ref: str, card: dict[str, Any], amount: float = 42.0
-        ) -> dict[str, Any]:
+        def pay(account: str, my_ref: str, card: CardParams, amount: float = 42.0) -> ChargeParams:
             return {
                 "amount": amount,
                 "currency": "USD",
                 "myRef": my_ref,
                 "paymentGatewayAccountName": account,
                 "card": card,
+            }
+
+        def follow_up(my_ref: str, ref_trans_id: str, amount: float = 42.0) -> CaptureVoidParams:
+            """A capture, refund or void of an earlier charge or authorization."""
+            return {
+                "amount": amount,
+                "currency": "USD",
+                "myRef": my_ref,
+                "paymentGatewayAccountName": "demoNullSuccess",
+                "card": CARD,
+                "refTransId": ref_trans_id,
             }
 
         charged = client.payment_gateway.charge(
@@ -197,9 +207,16 @@ def main(argv: list[str] | None = None) -> int:
 
         auth = client.payment_gateway.authorize(pay("demoNullSuccess", f"demo-auth-{RUN}", CARD))
         ref = str(auth.gateway_reference)
-        follow = {**pay("demoNullSuccess", f"demo-auth-{RUN}", CARD), "refTransId": ref}
-        cap = client.payment_gateway.capture(follow)
-        refund = client.payment_gateway.refund({**follow, "amount": 10.0})
+        cap = client.payment_gateway.capture(follow_up(f"demo-auth-{RUN}", ref))
+        partial: RefundParams = {
+            "amount": 10.0,
+            "currency": "USD",
+            "myRef": f"demo-auth-{RUN}",
+            "paymentGatewayAccountName": "demoNullSuccess",
+            "card": CARD,
+            "refTransId": ref,
+        }
+        refund = client.payment_gateway.refund(partial)
         line(
             "authorize -> capture -> refund",
             f"{auth.operation_result_code} -> {cap.operation_result_code} -> "
@@ -207,10 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         voided = client.payment_gateway.void(
-            {
-                **pay("demoNullSuccess", f"demo-charge-{RUN}", CARD),
-                "refTransId": str(charged.gateway_reference),
-            }
+            follow_up(f"demo-charge-{RUN}", str(charged.gateway_reference))
         )
         line("void the first charge", str(voided.operation_result_code))
 

@@ -1,18 +1,24 @@
-"""Render the typed facade (overlays/orchestra_payments/_facade.py) from the patched spec.
+"""Render the typed facade and the request parameter types from the patched spec.
 
-One method per operation, named by openapi/operations.yaml, calling the generated endpoint
-module's request builder and parsing with the generated models. Per-endpoint code is generated
-here so that the hand-written overlay stays endpoint-agnostic.
+The operation table (method, path, parameters, body, success shape) and the request schemas are
+read here; the Python text comes from Jinja templates under openapi/templates/facade/, as the
+generator's own does. Two generated modules of the overlay come out of it:
+
+- ``_generated_facade.py``: one method per operation (named by openapi/operations.yaml), built
+  from the operation table and the models' public ``to_dict``/``from_dict``;
+- ``_generated_params.py``: a ``TypedDict`` per request schema (``ChargeParams``, ...) and the
+  field tables that check a mapping body at run time.
 """
 
 from __future__ import annotations
 
+import keyword
 import re
-import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier, snake_case
 
@@ -20,12 +26,21 @@ METHOD_ORDER = ("get", "put", "post", "delete", "patch")
 SUCCESS_CODES = ("200", "201", "202")
 RETRY_CLASSES = ("money", "safe", "once")
 RESULT_SCHEMA = "Payments.OperationResult"
+PARAM_LOCATIONS = ("path", "query", "header")
+TEMPLATES = Path(__file__).resolve().parent.parent / "openapi" / "templates" / "facade"
+MAX_DEPTH = 6
+FILES = ("_generated_facade.py", "_generated_params.py")
 
 
 @dataclass(frozen=True)
 class Param:
+    """A path, query or header parameter of an operation."""
+
     name: str
     python_name: str
+    location: str
+    required: bool
+    python_type: str
     pattern: str | None
 
 
@@ -34,22 +49,83 @@ class Op:
     operation_id: str
     method: str
     path: str
-    module: str
     resource: str
     method_name: str
     retry: str
     summary: str
     params: tuple[Param, ...]
-    body_class: str | None  # a model class, "str" for a JSON string body, None for no body
+    body_kind: str | None  # "model", "str" (a JSON string body) or None
+    body_class: str | None
     body_module: str | None
-    body_required: tuple[Any, ...]  # required fields, nested: (name, required, children)
+    body_params: str | None  # the TypedDict accepted in place of the model
+    body_required: bool
+    body_media: str  # the request body's media type, sent as Content-Type
     success: str  # "object" | "array" | "empty"
     success_class: str | None
     success_module: str | None
     checks_result: bool
 
+    @property
+    def const(self) -> str:
+        return "OP_" + snake_case(self.operation_id).upper()
 
-def _class_of(ref: str, overrides: dict[str, Any]) -> tuple[str, str]:
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")
+
+    @property
+    def header_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "header")
+
+    @property
+    def path_regex(self) -> str:
+        parts = re.split(r"(\{[^}]+\})", self.path)
+        return "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
+
+    @property
+    def url_expression(self) -> str:
+        """The request path as a Python expression (an f-string when it has parameters)."""
+        if not self.path_params:
+            return repr(self.path)
+        by_name = {p.name: p.python_name for p in self.path_params}
+        text = re.sub(
+            r"\{([^}]+)\}",
+            lambda m: "{quote(" + by_name[m.group(1)] + ', safe="")}',
+            self.path,
+        )
+        return "f" + repr(text)
+
+
+@dataclass
+class Shape:
+    """A request schema: the TypedDict and the field table derived from it."""
+
+    schema: str
+    params: str  # the TypedDict's name
+    const: str  # the field table's name
+    fields: list[tuple[str, bool, str]] = field(default_factory=list)  # name, required, type
+    nested: list[tuple[str, str]] = field(default_factory=list)  # field, table of the object
+    lists: list[tuple[str, str]] = field(default_factory=list)  # field, table of each item
+
+    @property
+    def plain(self) -> bool:
+        """Whether every field name can be a class-syntax TypedDict key."""
+        return all(name.isidentifier() and not keyword.iskeyword(name) for name in self.names)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(name for name, _, _ in self.fields)
+
+    @property
+    def required(self) -> list[str]:
+        return sorted(name for name, required, _ in self.fields if required)
+
+
+def class_of(ref: str, overrides: dict[str, Any]) -> tuple[str, str]:
     schema = ref.rsplit("/", 1)[-1]
     generated = ClassName(schema, "field_")
     override = overrides.get(generated) or {}
@@ -58,32 +134,104 @@ def _class_of(ref: str, overrides: dict[str, Any]) -> tuple[str, str]:
     return str(name), str(module)
 
 
-def required_tree(spec: dict[str, Any], ref: str, depth: int = 0) -> tuple[Any, ...]:
-    """The fields a request body must have: (name, required, children) for each field that is
-    required, or an object whose own fields are (checked when present)."""
-    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    required = set(schema.get("required", []))
-    tree: list[tuple[Any, ...]] = []
-    for name, prop in schema.get("properties", {}).items():
-        children: tuple[Any, ...] = ()
-        if "$ref" in prop and depth < 4:
-            target = spec["components"]["schemas"][prop["$ref"].rsplit("/", 1)[-1]]
-            if target.get("type") == "object":
-                children = required_tree(spec, prop["$ref"], depth + 1)
-        if name in required or children:
-            tree.append((name, name in required, children))
-    return tuple(tree)
+def params_name(class_name: str) -> str:
+    """``ChargeRequest`` -> ``ChargeParams``, ``Card`` -> ``CardParams``."""
+    for suffix in ("Request", "Input"):
+        if class_name.endswith(suffix) and class_name != suffix:
+            return class_name[: -len(suffix)] + "Params"
+    return class_name + "Params"
 
 
-def _regex_for(path: str) -> str:
-    parts = re.split(r"(\{[^}]+\})", path)
-    return "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
+class Shapes:
+    """Every object schema a request body reaches, leaves first (a table names only tables
+    defined before it)."""
+
+    def __init__(self, spec: dict[str, Any], overrides: dict[str, Any]) -> None:
+        self.schemas: dict[str, Any] = spec["components"]["schemas"]
+        self.overrides = overrides
+        self.by_schema: dict[str, Shape] = {}
+        self.order: list[Shape] = []
+        self.enums: dict[str, tuple[str, str, list[str]]] = {}  # class -> (module, class, values)
+
+    def add(self, ref: str, depth: int = 0) -> Shape:
+        schema_name = ref.rsplit("/", 1)[-1]
+        if schema_name in self.by_schema:
+            return self.by_schema[schema_name]
+        if depth > MAX_DEPTH:
+            raise ValueError(f"request schema {schema_name} nests deeper than {MAX_DEPTH} levels")
+        class_name, _ = class_of(ref, self.overrides)
+        name = params_name(class_name)
+        shape = Shape(schema_name, name, snake_case(name).upper() + "_FIELDS")
+        schema = self.schemas[schema_name]
+        required = set(schema.get("required", []))
+        for prop, spec in schema.get("properties", {}).items():
+            python_type = self.type_of(prop, spec, shape, depth)
+            shape.fields.append((prop, prop in required, python_type))
+        self.by_schema[schema_name] = shape
+        self.order.append(shape)
+        return shape
+
+    def _object(self, ref: str) -> bool:
+        target = self.schemas[ref.rsplit("/", 1)[-1]]
+        return target.get("type") == "object" or "properties" in target
+
+    def type_of(self, prop: str, spec: dict[str, Any], shape: Shape, depth: int) -> str:
+        ref = spec.get("$ref") or next(
+            (s["$ref"] for s in spec.get("allOf", []) if "$ref" in s), None
+        )
+        nullable = " | None" if spec.get("nullable") else ""
+        if ref:
+            if self._object(ref):
+                inner = self.add(ref, depth + 1)
+                shape.nested.append((prop, inner.const))
+                return inner.params + nullable
+            return self.enum_type(ref) + nullable
+        kind = spec.get("type")
+        if kind == "array":
+            items = spec.get("items", {})
+            item_ref = items.get("$ref")
+            if item_ref and self._object(item_ref):
+                inner = self.add(item_ref, depth + 1)
+                shape.lists.append((prop, inner.const))
+                return f"Sequence[{inner.params}]" + nullable
+            return f"Sequence[{self.type_of(prop, items, shape, depth)}]" + nullable
+        # A number may be a Decimal: the client sends it exactly as written.
+        scalar = {"string": "str", "integer": "int", "number": "float | Decimal", "boolean": "bool"}
+        if kind in scalar:
+            return scalar[kind] + nullable
+        return "Any"
+
+    def enum_type(self, ref: str) -> str:
+        target = self.schemas[ref.rsplit("/", 1)[-1]]
+        if "enum" not in target:
+            return "Any"
+        class_name, module = class_of(ref, self.overrides)
+        values = [str(v) for v in target["enum"]]
+        self.enums[class_name] = (module, class_name, values)
+        return f"{class_name} | {class_name}Value"
 
 
-def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, Any]) -> list[Op]:
+def _param(p: dict[str, Any]) -> Param:
+    schema = p.get("schema", {})
+    kind = {"integer": "int", "number": "float", "boolean": "bool"}.get(schema.get("type"), "str")
+    return Param(
+        name=p["name"],
+        python_name=str(PythonIdentifier(p["name"], "field_")),
+        location=p["in"],
+        required=bool(p.get("required")) or p["in"] == "path",
+        python_type=kind,
+        pattern=schema.get("pattern"),
+    )
+
+
+def collect(
+    spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, Any]
+) -> tuple[list[Op], Shapes]:
     ops: list[Op] = []
+    shapes = Shapes(spec, overrides)
     seen: set[str] = set()
     for path, item in spec["paths"].items():
+        shared = item.get("parameters", [])
         for method in METHOD_ORDER:
             if method not in item:
                 continue
@@ -100,26 +248,26 @@ def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, An
             if entry.get("retry") not in RETRY_CLASSES:
                 raise ValueError(f"openapi/operations.yaml: {op_id} has no valid retry class")
             resource, method_name = entry["facade"].split(".")
-            tag = o.get("tags", ["default"])[0]
-            params = tuple(
-                Param(
-                    p["name"],
-                    str(PythonIdentifier(p["name"], "field_")),
-                    p.get("schema", {}).get("pattern"),
-                )
-                for p in o.get("parameters", [])
-                if p.get("in") == "path"
-            )
-            body_class = body_module = None
-            body_required: tuple[Any, ...] = ()
+            raw_params = {(p["in"], p["name"]): p for p in [*shared, *o.get("parameters", [])]}
+            unsupported = [p["name"] for p in raw_params.values() if p["in"] not in PARAM_LOCATIONS]
+            if unsupported:
+                raise ValueError(f"{op_id}: parameters the facade cannot send: {unsupported}")
+            params = [_param(p) for p in raw_params.values()]
+            # Required first, so that the signature keeps Python's argument order.
+            params.sort(key=lambda p: (p.location != "path", not p.required))
+            body_kind = body_class = body_module = body_params = None
             rb = o.get("requestBody")
+            media = "application/json"
             if rb:
-                schema = rb["content"]["application/json"]["schema"]
+                if media not in rb.get("content", {}):
+                    raise ValueError(f"{op_id}: the facade sends JSON bodies only")
+                schema = rb["content"][media]["schema"]
                 if "$ref" in schema:
-                    body_class, body_module = _class_of(schema["$ref"], overrides)
-                    body_required = required_tree(spec, schema["$ref"])
+                    body_kind = "model"
+                    body_class, body_module = class_of(schema["$ref"], overrides)
+                    body_params = shapes.add(schema["$ref"]).params
                 elif schema.get("type") == "string":
-                    body_class = "str"
+                    body_kind = "str"
                 else:
                     raise ValueError(f"{op_id}: request body shape not supported by the facade")
             success, success_class, success_module = "empty", None, None
@@ -134,21 +282,23 @@ def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, An
                         success, schema_ref = "object", schema["$ref"]
                     break
             if schema_ref:
-                success_class, success_module = _class_of(schema_ref, overrides)
+                success_class, success_module = class_of(schema_ref, overrides)
             ops.append(
                 Op(
                     operation_id=op_id,
                     method=method.upper(),
                     path=path,
-                    module=f"orchestra_api.api.{snake_case(tag)}.{snake_case(op_id)}",
                     resource=resource,
                     method_name=method_name,
                     retry=entry["retry"],
                     summary=(o.get("summary") or op_id).strip().rstrip("."),
-                    params=params,
+                    params=tuple(params),
+                    body_kind=body_kind,
                     body_class=body_class,
                     body_module=body_module,
-                    body_required=body_required,
+                    body_params=body_params,
+                    body_required=bool(rb and rb.get("required")),
+                    body_media=media,
                     success=success,
                     success_class=success_class,
                     success_module=success_module,
@@ -165,198 +315,64 @@ def collect(spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, An
             f"openapi/operations.yaml lists operations the spec no longer has: "
             f"{', '.join(stale)}; remove them"
         )
-    return ops
+    return ops, shapes
 
 
-def _const(op: Op) -> str:
-    return "OP_" + snake_case(op.operation_id).upper()
+def pattern_of(param: Param) -> str:
+    pattern = param.pattern or ".+"
+    if not pattern.startswith("^"):
+        pattern = "^" + pattern
+    if not pattern.endswith("$"):
+        pattern += "$"
+    return pattern
 
 
-def _const_name(class_name: str) -> str:
-    return snake_case(class_name).upper()
-
-
-def _pascal(name: str) -> str:
+def pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
-def _method(op: Op, *, is_async: bool, raw: bool) -> str:
-    args: list[str] = [f"{p.python_name}: str" for p in op.params]
-    if op.body_class == "str":
-        args.append("body: str")
-    elif op.body_class:
-        args.append(f"body: {op.body_class} | Mapping[str, Any]")
-    sig = ", ".join(
-        ["self", *args, "*", "timeout: TimeoutTypes = None", "deadline: float | None = None"]
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 (Python source, not HTML)
     )
-    if op.success == "empty":
-        result = "None"
-    elif op.success == "array":
-        result = f"list[{op.success_class}]"
-    else:
-        result = str(op.success_class)
-    ret = f"ApiResponse[{result}]" if raw else result
-    imports = [f"from {op.module.rsplit('.', 1)[0]} import {op.module.rsplit('.', 1)[1]}"]
-    kwargs: list[str] = []
-    for p in op.params:
-        kwargs.append(
-            f"{p.python_name}=check_param({p.name!r}, {p.python_name}, "
-            f"{_const(op)}_{p.python_name.upper()})"
-        )
-    if op.body_class == "str":
-        kwargs.append("body=check_str_body(body)")
-    elif op.body_class:
-        imports.append(f"from orchestra_api.models.{op.body_module} import {op.body_class}")
-        kwargs.append(
-            f"body=coerce_body({op.body_class}, body, REQUIRED_{_const_name(op.body_class)})"
-        )
-    if op.success_class:
-        imports.append(f"from orchestra_api.models.{op.success_module} import {op.success_class}")
-    if op.success == "object":
-        parse = f"{op.success_class}.from_dict"
-    elif op.success == "array":
-        parse = f"parse_list({op.success_class}.from_dict)"
-    else:
-        parse = "None"
-    module_alias = op.module.rsplit(".", 1)[1]
-    call = (
-        f"self._call({_const(op)}, {module_alias}._get_kwargs({', '.join(kwargs)}), "
-        f"{parse}, timeout, deadline)"
-    )
-    if is_async:
-        call = f"(await {call})" if not raw else f"await {call}"
-    if raw:
-        body = f"return {call}"
-    elif op.success == "empty":
-        body = call
-    else:
-        body = f"return {call}.parsed"
-    money = (
-        " Moves money: never retried after it may have reached Orchestra; an unknown "
-        "outcome raises OutcomeUnknownError."
-        if op.retry == "money"
-        else ""
-    )
-    detail = textwrap.wrap(f"{op.method} {op.path}.{money}", width=80)
-    doc = [f'    """{op.summary}.', "", *[f"    {line}" for line in detail], '    """']
-    lines = [
-        f"{'async ' if is_async else ''}def {op.method_name}({sig}) -> {ret}:",
-        *doc,
-        *[f"    {i}" for i in imports],
-        f"    {body}",
-    ]
-    return "\n".join("    " + line for line in lines)
+    env.filters["pascal"] = pascal
+    env.filters["py"] = repr
+    env.filters["add_suffix"] = lambda text, suffix: f"{text}{suffix}"
+    env.filters["pattern"] = pattern_of
+    return env
 
 
-def render(ops: list[Op]) -> str:
-    out: list[str] = [
-        '"""Typed facade over the generated endpoints.',
-        "",
-        "GENERATED by scripts/facade.py from the patched spec and openapi/operations.yaml:",
-        "do not edit; run `make generate`.",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "import re",
-        "from collections.abc import Mapping",
-        "from functools import cached_property",
-        "from typing import TYPE_CHECKING, Any",
-        "",
-        "from ._base import (",
-        "    ApiResponse,",
-        "    AsyncCaller,",
-        "    AsyncResource,",
-        "    Operation,",
-        "    RequiredFields,",
-        "    SyncCaller,",
-        "    SyncResource,",
-        "    TimeoutTypes,",
-        "    check_param,",
-        "    check_str_body,",
-        "    coerce_body,",
-        "    parse_list,",
-        ")",
-        "",
-        "if TYPE_CHECKING:",
-    ]
-    model_imports = sorted(
-        {
-            f"    from orchestra_api.models.{m} import {c}"
-            for op in ops
-            for c, m in ((op.body_class, op.body_module), (op.success_class, op.success_module))
-            if c and m
-        }
-    )
-    out += [*model_imports, ""]
-    for op in ops:
-        out.append(
-            f"{_const(op)} = Operation({op.operation_id!r}, {op.method!r}, {op.path!r}, "
-            f"re.compile({_regex_for(op.path)!r}), retry={op.retry!r}, "
-            f"success={op.success!r}, checks_result={op.checks_result!r})"
-        )
-        for p in op.params:
-            pattern = p.pattern or ".+"
-            if not pattern.startswith("^"):
-                pattern = "^" + pattern
-            if not pattern.endswith("$"):
-                pattern += "$"
-            out.append(f"{_const(op)}_{p.python_name.upper()} = re.compile({pattern!r})")
-    out.append("")
-    out.append("# Required request fields, nested as (name, required, children): a mapping body is")
-    out.append("# checked against these and sent as given, without building the model.")
-    done: set[str] = set()
-    for op in ops:
-        if op.body_class and op.body_class != "str" and op.body_class not in done:
-            done.add(op.body_class)
-            out.append(
-                f"REQUIRED_{_const_name(op.body_class)}: RequiredFields = {op.body_required!r}"
-            )
-    out.append("")
-    out.append("OPERATIONS: tuple[Operation, ...] = (")
-    out += [f"    {_const(op)}," for op in ops]
-    out.append(")")
+def render_all(spec: dict[str, Any], table_path: Path, config_path: Path) -> dict[str, str]:
+    """The generated modules' text, by file name."""
+    table = yaml.safe_load(table_path.read_text())
+    config = yaml.safe_load(config_path.read_text())
+    ops, shapes = collect(spec, table, config.get("class_overrides") or {})
     resources: dict[str, list[Op]] = {}
     for op in ops:
         resources.setdefault(op.resource, []).append(op)
-    for is_async in (False, True):
-        for raw in (False, True):
-            for resource, rops in resources.items():
-                cls = ("Async" if is_async else "") + _pascal(resource) + ("Raw" if raw else "")
-                base = "AsyncResource" if is_async else "SyncResource"
-                what = "raw responses (status, headers, bytes, parsed)" if raw else "parsed models"
-                out += [
-                    "",
-                    "",
-                    f"class {cls}({base}):",
-                    f'    """{_pascal(resource)} operations returning {what}."""',
-                    "",
-                ]
-                out += ["\n\n".join(_method(op, is_async=is_async, raw=raw) for op in rops)]
-            prefix = "Async" if is_async else ""
-            suffix = "Raw" if raw else ""
-            caller = "AsyncCaller" if is_async else "SyncCaller"
-            out += [
-                "",
-                "",
-                f"class {prefix}Resources{suffix}:",
-                f'    """The resources of the {prefix.lower() or "sync"} client, returning '
-                f'{what}."""',
-                "",
-                f"    _facade_client: {caller}",
-            ]
-            for resource in resources:
-                cls = prefix + _pascal(resource) + suffix
-                out += [
-                    "",
-                    "    @cached_property",
-                    f"    def {resource}(self) -> {cls}:",
-                    f"        return {cls}(self._facade_client)",
-                ]
-    return "\n".join(out) + "\n"
-
-
-def render_facade(spec: dict[str, Any], table_path: Path, config_path: Path) -> str:
-    table = yaml.safe_load(table_path.read_text())
-    config = yaml.safe_load(config_path.read_text())
-    return render(collect(spec, table, config.get("class_overrides") or {}))
+    models = sorted(
+        {
+            (module, cls)
+            for op in ops
+            for cls, module in (
+                (op.body_class, op.body_module),
+                (op.success_class, op.success_module),
+            )
+            if cls and module
+        }
+    )
+    env = environment()
+    context = {
+        "ops": ops,
+        "resources": resources,
+        "models": models,
+        "shapes": shapes.order,
+        "enums": sorted(shapes.enums.values()),
+        "by_params": {s.params: s for s in shapes.order},
+    }
+    return {name: env.get_template(name + ".jinja").render(context) for name in FILES}

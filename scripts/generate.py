@@ -1,4 +1,5 @@
-"""Regenerate the client: locked vendor spec + project patches -> generated/ (+ the facade).
+"""Regenerate the client: locked vendor spec + project patches -> generated/ (+ the facade
+and the request parameter types of the overlay).
 
     python scripts/generate.py [--spec PATH] [--write-patched-spec PATH]
 
@@ -21,9 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from facade import render_facade
+# Run as `python scripts/generate.py`, Python puts scripts/ first on sys.path: the pipeline's
+# modules import each other by name (tests get the same through pytest's `pythonpath`).
+from facade import FILES as FACADE_FILES
+from facade import render_all
 from generator_errors import translate
 from operations_table import load_table
 from operations_table import problems as table_problems
@@ -37,7 +39,8 @@ TEMPLATES = ROOT / "openapi" / "templates"
 CONFIG = ROOT / "generator-config.yaml"
 GENERATED = ROOT / "generated"
 PACKAGE = "orchestra_api"
-FACADE = ROOT / "overlays" / "orchestra_payments" / "_facade.py"
+OVERLAY = ROOT / "overlays" / "orchestra_payments"
+FACADE = OVERLAY / "_generated_facade.py"
 
 
 class PipelineError(Exception):
@@ -192,20 +195,22 @@ def generate(
     with tempfile.TemporaryDirectory(prefix="orchestra-gen-") as tmp:
         work = Path(tmp)
         out = run_generator(spec, work)
-        facade = work / "_facade.py"
         try:
-            facade.write_text(render_facade(spec, ROOT / "openapi" / "operations.yaml", CONFIG))
+            texts = render_all(spec, ROOT / "openapi" / "operations.yaml", CONFIG)
         except ValueError as exc:
             raise PipelineError(str(exc)) from exc
-        format_file(facade)
+        for name, text in texts.items():
+            (work / name).write_text(text)
+            format_file(work / name)
         target = out_root / GENERATED.relative_to(ROOT) / PACKAGE
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(out, target)
-        facade_target = out_root / FACADE.relative_to(ROOT)
-        facade_target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(facade, facade_target)
+        overlay = out_root / OVERLAY.relative_to(ROOT)
+        overlay.mkdir(parents=True, exist_ok=True)
+        for name in texts:
+            shutil.copyfile(work / name, overlay / name)
     return time.perf_counter() - started
 
 
@@ -251,7 +256,7 @@ def main() -> int:
     except PipelineError as exc:
         print(f"generate: {exc}", file=sys.stderr)
         return 1
-    print(f"generated {GENERATED.name}/{PACKAGE} and {FACADE.name} in {seconds:.2f} s")
+    print(f"generated {GENERATED.name}/{PACKAGE} and {', '.join(FACADE_FILES)} in {seconds:.2f} s")
     return 0
 
 

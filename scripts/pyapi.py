@@ -9,7 +9,10 @@ Compared by Python name, from a caller's side:
   and a changed parameter type break callers; a new optional parameter or method does not.
 
 Each tree is a folder holding ``generated/orchestra_api`` and
-``overlays/orchestra_payments/_facade.py``, as ``scripts/generate.py --output-root`` writes.
+``overlays/orchestra_payments/_generated_facade.py``, as ``scripts/generate.py --output-root``
+writes. The facade writes each method once, on ``<Resource>Raw`` (the parsed twin on
+``<Resource>`` takes the same parameters) and again on ``Async<Resource>Raw``: the sync raw
+class stands for all four, under the resource's name.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 import griffe
 
 PACKAGE = "orchestra_api"
-FACADE = Path("overlays") / "orchestra_payments" / "_facade.py"
+FACADE = Path("overlays") / "orchestra_payments" / "_generated_facade.py"
 ENUM_BASES = {"Enum", "StrEnum", "IntEnum", "str"}
 
 
@@ -125,12 +128,13 @@ def load_surface(root: Path, facade_path: Path = FACADE) -> Surface:
             lines_collection=griffe.LinesCollection(),
         )
         for cls in module.members.values():
-            if cls.is_alias or not cls.is_class or cls.name.startswith("_"):
+            if cls.is_alias or not cls.is_class or cls.name.startswith(("_", "Async")):
                 continue
+            resource = cls.name.removesuffix("Raw")
             for name, fn in cls.members.items():
                 if fn.is_alias or not fn.is_function or name.startswith("_"):
                     continue
-                facade[f"{cls.name}.{name}"] = _signature(fn)
+                facade[f"{resource}.{name}"] = _signature(fn)
     return Surface(models, endpoints, facade)
 
 

@@ -10,7 +10,6 @@ import pytest
 pytest_plugins = ["orchestra_sandbox.pytest_plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 TEST_KEY = "sk_test_4f1c2a9e7b3d5f60"
 PAN = "4242424242424242"

@@ -10,6 +10,7 @@ import httpx
 
 from conftest import CVV, PAN, TEST_KEY
 from orchestra_payments import AsyncOrchestra, Orchestra, RetryPolicy
+from orchestra_payments.params import ChargeParams, RefundParams
 
 Step = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
@@ -30,7 +31,7 @@ REJECTED = {
     "gatewayResultDescription": "Do not honor",
 }
 
-CHARGE_BODY: dict[str, Any] = {
+CHARGE_BODY: ChargeParams = {
     "amount": 10.0,
     "currency": "USD",
     "myRef": "order-123456",
@@ -43,7 +44,14 @@ CHARGE_BODY: dict[str, Any] = {
         "expirationYear": 2030,
     },
 }
-REFUND_BODY: dict[str, Any] = {**CHARGE_BODY, "refTransId": "tx-1"}
+REFUND_BODY: RefundParams = {
+    "amount": 10.0,
+    "currency": "USD",
+    "myRef": "order-123456",
+    "paymentGatewayAccountName": "nullok",
+    "card": CHARGE_BODY["card"],
+    "refTransId": "tx-1",
+}
 
 
 @dataclass

@@ -34,10 +34,11 @@ from orchestra_payments import (
     RetryPolicy,
     TransactionNotFoundError,
 )
+from orchestra_payments.params import CardParams, KeyValueParams
 
 pytestmark = pytest.mark.vcr
 
-CARD = {
+CARD: CardParams = {
     "cardHolderName": "Jane Doe",
     "cardNumber": PAN,
     "expirationMonth": 12,
@@ -118,7 +119,7 @@ def accounts(live: Live) -> None:
     live.client.gateway_accounts.set("nullko", {"paymentGatewayName": "NULLFailure"})
 
 
-def pay(account: str = "nullok", **over: Any) -> dict[str, Any]:
+def pay(account: str = "nullok", **over: Any) -> Any:
     return {
         "amount": 25.0,
         "currency": "USD",
@@ -364,7 +365,10 @@ def test_list_gateways_rides_out_a_503(live: Live) -> None:
 
 
 def test_account_set_retrieve_list_delete(live: Live) -> None:
-    creds = [{"key": "merchantId", "value": "m-1"}, {"key": "apiSecret", "value": "gw-secret"}]
+    creds: list[KeyValueParams] = [
+        {"key": "merchantId", "value": "m-1"},
+        {"key": "apiSecret", "value": "gw-secret"},
+    ]
     created = live.client.gateway_accounts.set(
         "cards1", {"paymentGatewayName": "SandboxCards", "credentials": creds}
     )
@@ -502,7 +506,7 @@ async def test_async_refund_503_503_then_success(live: Live) -> None:
     ref = prior(live, "refund")
     live.inject("status_503", "GatewayRefund", times=2)
     async with live.async_client() as client:
-        result = await client.payment_gateway.refund({**pay(), "refTransId": ref, "amount": 5.0})
+        result = await client.payment_gateway.refund(pay(refTransId=ref, amount=5.0))
     assert result.amount == 5.0
 
 

@@ -29,7 +29,7 @@ CARD = {
 }
 
 
-def body(**over: Any) -> dict[str, Any]:
+def body(**over: Any) -> Any:
     return {
         "amount": 12.5,
         "currency": "USD",

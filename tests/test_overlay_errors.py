@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from overlay_helpers import CHARGE_BODY, REJECTED, SUCCESS, make_client, status
+from overlay_helpers import CHARGE_BODY, REFUND_BODY, REJECTED, SUCCESS, make_client, status
 
 from conftest import CVV, PAN, TEST_KEY
 from orchestra_api.models import OperationResult, ResultCode
@@ -55,7 +55,7 @@ def test_a_409_raises_gateway_rejected_with_the_gateways_codes() -> None:
 def test_an_empty_or_unparseable_409_still_raises_gateway_rejected(body: bytes | None) -> None:
     client, _, _ = make_client([status(409, body)])
     with pytest.raises(GatewayRejectedError) as info:
-        client.payment_gateway.void(CHARGE_BODY | {"refTransId": "t"})
+        client.payment_gateway.void(REFUND_BODY)
     assert info.value.result is None
     assert info.value.gateway_result_code is None
 
@@ -74,7 +74,7 @@ def test_a_400_carries_the_field_and_its_errors() -> None:
 def test_a_500_is_a_gateway_error_and_not_retried() -> None:
     client, script, _ = make_client([status(500)])
     with pytest.raises(GatewayError):
-        client.payment_gateway.capture(CHARGE_BODY | {"refTransId": "t"})
+        client.payment_gateway.capture(REFUND_BODY)
     assert len(script.requests) == 1
 
 

@@ -40,9 +40,10 @@ def test_generation_is_deterministic_and_matches_the_committed_output(tmp_path: 
     digest = tree_digest(first / "generated")
     assert digest == tree_digest(second / "generated")
     assert digest == tree_digest(ROOT / "generated")
-    facade = "overlays/orchestra_payments/_facade.py"
-    assert (first / facade).read_bytes() == (second / facade).read_bytes()
-    assert (first / facade).read_bytes() == (ROOT / facade).read_bytes()
+    for name in ("_generated_facade.py", "_generated_params.py"):
+        facade = f"overlays/orchestra_payments/{name}"
+        assert (first / facade).read_bytes() == (second / facade).read_bytes()
+        assert (first / facade).read_bytes() == (ROOT / facade).read_bytes()
     assert (first / "generated" / "orchestra_api" / "py.typed").is_file()
 
 

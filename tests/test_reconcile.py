@@ -96,7 +96,7 @@ def test_an_unknown_result_code_is_outcome_unknown_with_the_parsed_result() -> N
 
 
 def test_a_charge_without_my_ref_gets_one_visible_on_request_result_and_error() -> None:
-    body = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
+    body: Any = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
     client, script, _ = make_client([status(202, SUCCESS), httpx.ReadTimeout("slow")])
     result = client.payment_gateway.charge(body)
     first = sent(script.requests[0])["myRef"]
@@ -110,7 +110,7 @@ def test_a_charge_without_my_ref_gets_one_visible_on_request_result_and_error() 
 
 
 def test_a_decline_names_the_my_ref_used() -> None:
-    body = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
+    body: Any = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
     client, script, _ = make_client([status(409, {**SUCCESS, "operationResultCode": "Rejected"})])
     with pytest.raises(GatewayRejectedError) as info:
         client.payment_gateway.charge(body)
@@ -120,7 +120,7 @@ def test_a_decline_names_the_my_ref_used() -> None:
 def test_a_caller_my_ref_is_sent_unchanged_and_follow_ups_get_none() -> None:
     client, script, _ = make_client([status(202, SUCCESS)])
     client.payment_gateway.charge(CHARGE_BODY)
-    body = {k: v for k, v in REFUND_BODY.items() if k != "myRef"}
+    body: Any = {k: v for k, v in REFUND_BODY.items() if k != "myRef"}
     client.payment_gateway.refund(body)
     assert sent(script.requests[0])["myRef"] == "order-123456"
     assert "myRef" not in sent(script.requests[1])
@@ -128,7 +128,7 @@ def test_a_caller_my_ref_is_sent_unchanged_and_follow_ups_get_none() -> None:
 
 @pytest.mark.parametrize("typo", ["myref", "MyRef", "MYREF"])
 def test_a_misspelt_my_ref_is_refused_before_sending(typo: str) -> None:
-    body = {**{k: v for k, v in CHARGE_BODY.items() if k != "myRef"}, typo: "order-1"}
+    body: Any = {**{k: v for k, v in CHARGE_BODY.items() if k != "myRef"}, typo: "order-1"}
     client, script, _ = make_client([status(202, SUCCESS)])
     with pytest.raises(RequestValidationError, match="myRef") as info:
         client.payment_gateway.charge(body)
@@ -314,7 +314,7 @@ def client(sandbox: SandboxServer, fake_clock: Clock) -> Iterator[Orchestra]:
         yield c
 
 
-def pay(**over: Any) -> dict[str, Any]:
+def pay(**over: Any) -> Any:
     card: dict[str, Any] = {
         "cardHolderName": "J D",
         "cardNumber": "4242424242424242",
@@ -459,7 +459,7 @@ def test_a_low_level_charge_without_my_ref_gets_one_and_is_reconcilable() -> Non
     from orchestra_api.api.payment_gateway import gateway_charge
     from orchestra_api.models import ChargeRequest
 
-    body = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
+    body: Any = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
     client, script, _ = make_client([httpx.ReadTimeout("slow"), status(200, SUCCESS)])
     with pytest.raises(OutcomeUnknownError) as info:
         gateway_charge.sync_detailed(client=client.low_level, body=ChargeRequest.from_dict(body))

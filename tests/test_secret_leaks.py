@@ -19,7 +19,15 @@ from typing import Any
 
 import httpx
 import pytest
-from overlay_helpers import CHARGE_BODY, REJECTED, SUCCESS, make_async_client, make_client, status
+from overlay_helpers import (
+    CHARGE_BODY,
+    REFUND_BODY,
+    REJECTED,
+    SUCCESS,
+    make_async_client,
+    make_client,
+    status,
+)
 
 from conftest import TEST_KEY
 from orchestra_payments import (
@@ -38,6 +46,7 @@ from orchestra_payments import (
     RetryPolicy,
     UnexpectedResponseError,
 )
+from orchestra_payments.params import CardParams, ChargeParams
 from orchestra_sandbox import SandboxServer
 
 PAN = "4111111111111111"
@@ -63,14 +72,14 @@ CVV_PHRASES = (
 ECHO = f"key {TEST_KEY}; X-Api-Key: {TEST_KEY}; cards {'; '.join(SPACINGS)}; " + "; ".join(
     CVV_PHRASES
 )
-CARD = {
+CARD: CardParams = {
     "cardHolderName": "Jane Doe",
     "cardNumber": PAN,
     "cvv": CVV,
     "expirationMonth": 12,
     "expirationYear": 2030,
 }
-BODY = {**CHARGE_BODY, "card": CARD}
+BODY: ChargeParams = {**CHARGE_BODY, "card": CARD}
 
 _PAN_ANY_SPACING = re.compile(r"[\s\-.\u200b]*".join(PAN))
 _CVV_ALONE = re.compile(rf"(?<![0-9A-Fa-fx]){CVV}(?![0-9A-Fa-f])")
@@ -212,9 +221,7 @@ MOCK_CASES: dict[str, tuple[type[BaseException], Callable[[], object]]] = {
     ),
     "500 echoing": (
         GatewayError,
-        lambda: mock(status(500, ECHO.encode())).payment_gateway.refund(
-            {**BODY, "refTransId": "t"}
-        ),
+        lambda: mock(status(500, ECHO.encode())).payment_gateway.refund(REFUND_BODY),
     ),
     "503 exhausted echoing": (
         GatewayUnavailableError,
@@ -272,12 +279,14 @@ MOCK_CASES: dict[str, tuple[type[BaseException], Callable[[], object]]] = {
     ),
     "a set in the body": (
         RequestValidationError,
-        lambda: mock(status(200, SUCCESS)).payment_gateway.charge({**BODY, "orderDesc": {CVV}}),
+        lambda: mock(status(200, SUCCESS)).payment_gateway.charge(
+            {**BODY, "orderDesc": {CVV}}  # type: ignore[arg-type]
+        ),
     ),
     "bytes in the body": (
         RequestValidationError,
         lambda: mock(status(200, SUCCESS)).payment_gateway.charge(
-            {**BODY, "orderDesc": PAN.encode()}
+            {**BODY, "orderDesc": PAN.encode()}  # type: ignore[arg-type]
         ),
     ),
     "too many decimals": (

@@ -443,7 +443,8 @@ def repo(tmp_path: Path, vendor_spec_path: Path) -> Path:
     shutil.copy(ROOT / "generator-config.yaml", root / "generator-config.yaml")
     facade = root / "overlays" / "orchestra_payments"
     facade.mkdir(parents=True)
-    shutil.copy(ROOT / "overlays" / "orchestra_payments" / "_facade.py", facade / "_facade.py")
+    for name in ("_generated_facade.py", "_generated_params.py"):
+        shutil.copy(ROOT / "overlays" / "orchestra_payments" / name, facade / name)
     place_locked_spec(root, vendor_spec_path)
     return root
 
@@ -514,7 +515,7 @@ def test_update_spec_with_a_structural_change(
     python = report.split("## Python API")[1]
     assert "**breaking**: `StringToken.create_time`: attribute removed" in python
     assert "non-breaking: `OperationResult.risk_score`: optional attribute added" in python
-    assert "non-breaking: `ResultCode.PENDINGREVIEW`: enum member added" in python
+    assert "non-breaking: `ResultCode.PENDING_REVIEW`: enum member added" in python
     lock = json.loads((repo / "openapi" / "spec.lock.json").read_text())
     assert lock["file"] == "orchsol-next.json"
     assert lock["source"]["commit"] == COMMIT
@@ -737,7 +738,7 @@ def test_accepted_specs_leave_the_suite_and_the_staleness_check_green(
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr
     assert re.search(r"^\d{3,} passed in ", second.stdout, re.M), second.stdout[-2000:]
     report = report_of(root)
-    assert "non-breaking: `ResultCode.PENDINGREVIEW`: enum member added" in report
+    assert "non-breaking: `ResultCode.PENDING_REVIEW`: enum member added" in report
     assert "optional parameter `x_correlation_id` added" in report
 
     known = in_copy(
@@ -749,7 +750,11 @@ def test_accepted_specs_leave_the_suite_and_the_staleness_check_green(
     assert known.stdout.strip() == "False", known.stderr
     regenerated = in_copy(root, "scripts/generate.py", "--output-root", str(tmp_path / "again"))
     assert regenerated.returncode == 0, regenerated.stderr
-    for part in ("generated/orchestra_api", "overlays/orchestra_payments/_facade.py"):
+    for part in (
+        "generated/orchestra_api",
+        "overlays/orchestra_payments/_generated_facade.py",
+        "overlays/orchestra_payments/_generated_params.py",
+    ):
         for path in sorted((root / part).rglob("*") if (root / part).is_dir() else [root / part]):
             if path.is_file() and "__pycache__" not in path.parts:
                 twin = tmp_path / "again" / path.relative_to(root)
@@ -844,7 +849,7 @@ def python_tree(root: Path, models: str, endpoint: str, facade: str) -> Path:
     (package / "models" / "things.py").write_text(models)
     (package / "api" / "pay" / "do_it.py").write_text(endpoint)
     (root / "overlays" / "orchestra_payments").mkdir(parents=True)
-    (root / "overlays" / "orchestra_payments" / "_facade.py").write_text(facade)
+    (root / "overlays" / "orchestra_payments" / "_generated_facade.py").write_text(facade)
     return root
 
 

@@ -28,11 +28,18 @@ from ._exceptions import (
     TransactionNotFoundError,
     UnexpectedResponseError,
 )
+from ._options import RequestOptions
 from ._outcome import MY_REF_PREFIX, generate_my_ref
 from ._reconcile import Reconciliation
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
+from ._version import package_version
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Quiet unless the application configures logging (no "last resort" output to stderr).
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -59,6 +66,7 @@ __all__ = [
     "OutcomeUnknownError",
     "RateLimitError",
     "Reconciliation",
+    "RequestOptions",
     "RequestValidationError",
     "RetryPolicy",
     "TransactionNotFoundError",

@@ -1,21 +1,28 @@
-"""What the generated facade (``_facade.py``) is built on: operations, resources, raw responses."""
+"""What the generated facade (``_generated_facade.py``) is built on: operations, resources,
+raw responses, request bodies."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, Literal, ParamSpec, Protocol, TypeVar
 
 import httpx
 
 from ._exceptions import RequestValidationError
+from ._fields import Fields, check_fields
+
+if TYPE_CHECKING:
+    from ._retry import RetryPolicy
 
 T = TypeVar("T")
-M = TypeVar("M")
+P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 TimeoutTypes = float | httpx.Timeout | None
-"""A per-call timeout: seconds, an ``httpx.Timeout``, or None for the client's default."""
+"""A timeout: seconds for the whole call (every try and wait included), an ``httpx.Timeout``
+(connect/read/write/pool, for each try), or None for the client's default."""
 
 RetryClass = Literal["money", "safe", "once"]
 
@@ -57,8 +64,11 @@ class SyncCaller(Protocol):
         op: Operation,
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes,
+        timeout: TimeoutTypes = None,
+        *,
         deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]: ...
 
 
@@ -68,8 +78,11 @@ class AsyncCaller(Protocol):
         op: Operation,
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes,
+        timeout: TimeoutTypes = None,
+        *,
         deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]: ...
 
 
@@ -79,32 +92,12 @@ class SyncResource:
     def __init__(self, client: SyncCaller) -> None:
         self._client = client
 
-    def _call(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes,
-        deadline: float | None = None,
-    ) -> ApiResponse[T]:
-        return self._client._request(op, kwargs, parse, timeout, deadline)
-
 
 class AsyncResource:
     __slots__ = ("_client",)
 
     def __init__(self, client: AsyncCaller) -> None:
         self._client = client
-
-    async def _call(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes,
-        deadline: float | None = None,
-    ) -> ApiResponse[T]:
-        return await self._client._request(op, kwargs, parse, timeout, deadline)
 
 
 def check_param(name: str, value: object, pattern: re.Pattern[str]) -> str:
@@ -126,53 +119,56 @@ def check_str_body(value: object) -> str:
     return value
 
 
-RequiredFields = tuple[tuple[str, bool, "RequiredFields"], ...]
-"""Required request fields, nested: ``(name, required, children)``."""
+class Model(Protocol):
+    """What the facade asks of a generated request model: its public ``to_dict``."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
-class _MappingBody:
-    """A checked mapping body, sent as given (only ``to_dict`` is asked of a body)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self._data)
-
-
-def check_required(body: Mapping[str, Any], fields: RequiredFields, prefix: str = "") -> None:
-    """Every required field present (not None), nested objects being objects."""
-    for name, required, children in fields:
-        path = f"{prefix}{name}"
-        value = body.get(name)
-        if value is None:
-            if required:
-                raise RequestValidationError(f"{path} is required", field=path)
-            continue
-        if children:
-            if not isinstance(value, Mapping):
-                raise RequestValidationError(f"{path} must be an object", field=path)
-            check_required(value, children, f"{path}.")
-
-
-def coerce_body(model: type[M], body: object, required: RequiredFields = ()) -> M:
-    """Accept a model instance, or a mapping of the API's field names checked for the required
-    fields (and sent as given: building the model only to serialise it again costs more than
-    the HTTP call's own client-side work); reject anything else clearly."""
-    if isinstance(body, model):
-        return body
+def json_body(body: object, model: type[Model], fields: Fields) -> dict[str, Any]:
+    """The JSON body as a new dict: a model's ``to_dict()``, or a mapping checked against the
+    schema's fields (unknown, missing, nested) and copied, so the caller's dict is never
+    changed; anything else is rejected clearly."""
     if isinstance(body, Mapping):
-        check_required(body, required)
-        return cast(M, _MappingBody(body))
+        check_fields(body, fields)
+        return dict(body)
+    if isinstance(body, model):
+        return body.to_dict()
     raise RequestValidationError(
         f"body must be a {model.__name__} or a mapping, got {type(body).__name__}", field="body"
     )
 
 
-def parse_list(item: Callable[[Any], M]) -> Callable[[Any], list[M]]:
-    def parse(data: Any) -> list[M]:
+def parsed(raw: Callable[Concatenate[Any, P], ApiResponse[T]]) -> Callable[Concatenate[Any, P], T]:
+    """The parsed twin of a raw facade method (same parameters, returns ``.parsed``)."""
+
+    def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return raw(self, *args, **kwargs).parsed
+
+    return _named(method, raw)
+
+
+def async_parsed(
+    raw: Callable[Concatenate[Any, P], Awaitable[ApiResponse[T]]],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The parsed twin of a raw async facade method."""
+
+    async def method(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return (await raw(self, *args, **kwargs)).parsed
+
+    return _named(method, raw)
+
+
+def _named(method: F, raw: Callable[..., Any]) -> F:
+    method.__name__ = raw.__name__
+    method.__qualname__ = raw.__qualname__.replace("Raw.", ".")
+    method.__doc__ = raw.__doc__
+    method.__wrapped__ = raw  # type: ignore[attr-defined]
+    return method
+
+
+def parse_list(item: Callable[[Any], T]) -> Callable[[Any], list[T]]:
+    def parse(data: Any) -> list[T]:
         return [item(entry) for entry in data]
 
     return parse

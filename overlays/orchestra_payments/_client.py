@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
-import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,13 +23,21 @@ from ._exceptions import (
     OrchestraError,
     RequestValidationError,
 )
-from ._facade import OPERATIONS, AsyncResources, AsyncResourcesRaw, Resources, ResourcesRaw
+from ._generated_facade import (
+    OPERATIONS,
+    AsyncResources,
+    AsyncResourcesRaw,
+    Resources,
+    ResourcesRaw,
+)
 from ._logging import install_log_redaction
+from ._options import DEFAULTS, ClientOptions, apply_options
 from ._outcome import ensure_my_ref
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
 from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
 from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for, undecodable
+from ._version import package_version
 
 if TYPE_CHECKING:
     from orchestra_api.client import AuthenticatedClient
@@ -37,8 +45,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 logger = logging.getLogger("orchestra_payments")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
-
-_USER_AGENT = "orchestra-payments-python/0.1.0"
 
 
 _STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
@@ -91,23 +97,6 @@ def _unreadable(op: Operation, exc: httpx.RequestError) -> OrchestraError:
     return undecodable(op, request, None)
 
 
-def _call_extensions(op: Operation, deadline: float | None) -> dict[str, Any]:
-    """Per-call options for the retry transport: the deadline, and that the facade sends it
-    (its myRef is done, its error answers are mapped by ``handle_response``)."""
-    extensions: dict[str, Any] = {c.FACADE_EXTENSION: True}
-    if deadline is not None:
-        if (
-            isinstance(deadline, bool)
-            or not isinstance(deadline, int | float)
-            or not (0 < deadline < math.inf)
-        ):
-            raise RequestValidationError(
-                "deadline must be a positive number of seconds", field="deadline"
-            )
-        extensions[c.DEADLINE_EXTENSION] = deadline
-    return extensions
-
-
 def _stamp(parsed: Any, my_ref: str | None) -> None:
     """The myRef used, on the result (``result["myRef"]``), which the API does not echo."""
     extra = getattr(parsed, "additional_properties", None)
@@ -129,6 +118,8 @@ def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClien
 
 
 class _BaseOrchestra:
+    _facade_client: Any
+
     def __init__(
         self,
         *,
@@ -141,8 +132,49 @@ class _BaseOrchestra:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
+        self._options = DEFAULTS
         install_log_filter()
         install_log_redaction()
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other defaults for each call, sharing its connection
+        pool (closing either closes both).
+
+        Args:
+            timeout: seconds for each whole call (tries and waits included), or an
+                ``httpx.Timeout`` for each try.
+            retry: the ``RetryPolicy`` of each call.
+            headers: added to each request (a call's ``extra_headers`` win).
+
+        Raises:
+            ConfigurationError: a header value that cannot go on the wire.
+        """
+        if headers:
+            try:
+                check_headers(headers)
+            except RequestValidationError as exc:
+                raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
+        merged = ClientOptions(
+            timeout=self._options.timeout if timeout is None else timeout,
+            retry=retry or self._options.retry,
+            headers={**(self._options.headers or {}), **(headers or {})} or None,
+        )
+        clone = copy.copy(self)
+        # Drop what is cached per instance (resources bound to this client), keep the rest.
+        clone.__dict__ = {
+            name: value
+            for name, value in self.__dict__.items()
+            if not isinstance(getattr(type(self), name, None), cached_property)
+        }
+        clone._options = merged
+        clone._facade_client = clone
+        return clone
 
     @property
     def base_url(self) -> str:
@@ -155,7 +187,7 @@ class _BaseOrchestra:
         self, headers: Mapping[str, str] | None, event_hooks: EventHooks | None
     ) -> dict[str, Any]:
         """What the sync and async httpx clients share."""
-        merged = {"User-Agent": _USER_AGENT, **(headers or {})}
+        merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
         try:
             check_headers(merged)
@@ -172,15 +204,11 @@ class _BaseOrchestra:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     @staticmethod
-    def _prepare(
-        op: Operation, kwargs: dict[str, Any], timeout: TimeoutTypes, deadline: float | None
-    ) -> tuple[Any, str | None]:
+    def _prepare(op: Operation, kwargs: dict[str, Any]) -> tuple[Any, str | None]:
         """Check and encode the request before anything is sent; returns the JSON body and the
         myRef it carries (generated for a charge or authorize that has none, so that it can
         always be reconciled)."""
-        if timeout is not None:
-            kwargs["timeout"] = timeout
-        kwargs["extensions"] = {**kwargs.get("extensions", {}), **_call_extensions(op, deadline)}
+        kwargs["extensions"] = {**kwargs.get("extensions", {}), c.FACADE_EXTENSION: True}
         headers = kwargs.get("headers")
         if headers:
             check_headers(headers)
@@ -292,12 +320,23 @@ class Orchestra(_BaseOrchestra, Resources):
         op: Operation,
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes,
+        timeout: TimeoutTypes = None,
+        *,
         deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
         if self._http.is_closed:
             raise _closed(self, op)
-        body, my_ref = self._prepare(op, kwargs, timeout, deadline)
+        if (
+            timeout is not None
+            or deadline is not None
+            or retry is not None
+            or extra_headers
+            or self._options is not DEFAULTS
+        ):
+            apply_options(kwargs, self._options, timeout, deadline, retry, extra_headers)
+        body, my_ref = self._prepare(op, kwargs)
         try:
             answer = handle_response(op, self._http.request(**kwargs), parse)
         except Exception as exc:  # redacted, then raised outside this block
@@ -381,12 +420,23 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         op: Operation,
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes,
+        timeout: TimeoutTypes = None,
+        *,
         deadline: float | None = None,
+        retry: RetryPolicy | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
         if self._http.is_closed:
             raise _closed(self, op)
-        body, my_ref = self._prepare(op, kwargs, timeout, deadline)
+        if (
+            timeout is not None
+            or deadline is not None
+            or retry is not None
+            or extra_headers
+            or self._options is not DEFAULTS
+        ):
+            apply_options(kwargs, self._options, timeout, deadline, retry, extra_headers)
+        body, my_ref = self._prepare(op, kwargs)
         try:
             answer = handle_response(op, await self._http.request(**kwargs), parse)
         except asyncio.CancelledError:

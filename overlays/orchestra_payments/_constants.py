@@ -21,6 +21,7 @@ ATTEMPTS_EXTENSION = "orchestra_attempts"
 JSON_EXTENSION = "orchestra_json"  # the parsed body, read and checked by the retry transport
 DEADLINE_EXTENSION = "orchestra_deadline"  # a per-call total budget in seconds
 FACADE_EXTENSION = "orchestra_facade"  # sent by the facade (myRef done, answers mapped there)
+RETRY_EXTENSION = "orchestra_retry"  # a per-call RetryPolicy in place of the client's
 
 # reconcile(): ask status until a definite answer, waiting 0.5 s, 1 s, 2 s, 4 s, 4 s...
 DEFAULT_RECONCILE_WAIT = 30.0

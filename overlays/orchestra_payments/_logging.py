@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from ._facade import OPERATIONS
+from ._generated_facade import OPERATIONS
 
 LOGGER_NAMES = ("orchestra_payments", "httpx")
 REDACTED = "<redacted>"

@@ -30,7 +30,8 @@ from ._exceptions import (
     RequestValidationError,
     TransactionNotFoundError,
 )
-from ._facade import AsyncPaymentGateway, PaymentGateway
+from ._generated_facade import AsyncPaymentGateway, PaymentGateway
+from ._generated_params import StatusParams
 from ._outcome import FOLLOW_UPS, ORIGINALS
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class Reconciliation:
 class _Target:
     operation: str  # operationId
     types: frozenset[str]  # the operationType that means "landed"
-    body: dict[str, Any]  # the status request
+    body: StatusParams  # the status request
     amount: float | None
 
 
@@ -110,7 +111,7 @@ def _target(
             f"{', '.join(sorted(n for n in _NAMES if n.islower()))}",
             field="operation",
         )
-    where: dict[str, Any] = {}
+    where: StatusParams = {}
     if account_name:
         where["paymentGatewayAccountName"] = account_name
     elif account is not None:

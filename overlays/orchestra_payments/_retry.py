@@ -262,8 +262,10 @@ class _Tries:
         self.start = transport.clock()
         self.attempt = 1
         self.ambiguous = False  # a try that may have reached Orchestra got no answer
+        policy = request.extensions.get(c.RETRY_EXTENSION)
+        self.policy: RetryPolicy = policy if isinstance(policy, RetryPolicy) else transport.policy
         deadline = request.extensions.get(c.DEADLINE_EXTENSION)
-        budget = transport.policy.timeout
+        budget = self.policy.timeout
         self.budget = min(budget, float(deadline)) if deadline is not None else budget
         self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
         # Whether the first try's timeouts can outlast the budget (else they stay as they are).
@@ -284,7 +286,14 @@ class _Tries:
         """Cut this try's timeouts to what is left of the budget."""
         if self.attempt == 1 and not self.cut:
             return
-        left = max(self.left(), 0.001)
+        left = self.left()
+        if left <= 0 and self.attempt > 1:
+            # Only a wait that overran (a descheduled process) gets here: send nothing more.
+            raise APITimeoutError(
+                f"{self.name}: the call's time budget ran out before try {self.attempt}",
+                operation=self.name,
+            )
+        left = max(left, 0.001)
         self.request.extensions["timeout"] = {
             k: left if (v := self.timeouts.get(k)) is None else min(float(v), left)
             for k in ("connect", "read", "write", "pool")
@@ -292,7 +301,7 @@ class _Tries:
 
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
-        policy = self.t.policy
+        policy = self.policy
         if outcome is Outcome.MAYBE_SENT:
             self.ambiguous = True
         if not should_retry(self.op, outcome) or self.attempt >= policy.attempts:

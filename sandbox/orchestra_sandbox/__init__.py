@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from ._app import SandboxApp, create_app
     from ._server import SandboxServer, serve
 
-__version__ = "0.1.0"
-
 # Names whose modules need the `sandbox` extra (starlette, uvicorn): imported on first use, so
 # that without the extra the error says how to install it.
 _NEEDS_EXTRA = {
@@ -34,6 +32,15 @@ _NEEDS_EXTRA = {
 
 
 def __getattr__(name: str) -> Any:
+    """``__version__``, read from the orchestra-payments distribution's metadata; and the
+    names that need the `sandbox` extra, imported on first use."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("orchestra-payments")
+        except PackageNotFoundError:
+            return "0+unknown"
     module = _NEEDS_EXTRA.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,9 @@ from ._state import Answer, Engine
 from ._validate import MAX_BODY_BYTES, Invalid, parse_body
 
 DROP = "orchestra_sandbox.drop"
-Handler = Callable[[Request, Any], Answer]
+Params = Mapping[str, str]
+Handler = Callable[[Engine, Params, Any], Answer]
+"""What an operation does: the engine, the path parameters, the parsed body -> the answer."""
 
 HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -74,6 +76,129 @@ def _too_large() -> Response:
 
 DEEP_NESTING = b"[" * 100_000 + b"]" * 100_000
 
+# --- the API's operations, as a table -----------------------------------------------------------
+
+
+def _start_session(e: Engine, p: Params, body: Any) -> Answer:
+    return e.start_session(body)
+
+
+def _validate_results(e: Engine, p: Params, body: Any) -> Answer:
+    return e.validate_results(body)
+
+
+def _accounts(e: Engine, p: Params, body: Any) -> Answer:
+    return e.accounts()
+
+
+def _account(e: Engine, p: Params, body: Any) -> Answer:
+    return e.account(p["name"])
+
+
+def _set_account(e: Engine, p: Params, body: Any) -> Answer:
+    return e.set_account(p["name"], body)
+
+
+def _delete_account(e: Engine, p: Params, body: Any) -> Answer:
+    return e.delete_account(p["name"])
+
+
+def _gateways(e: Engine, p: Params, body: Any) -> Answer:
+    return 200, [g.describe() for g in GATEWAYS.values()]
+
+
+def _charge(e: Engine, p: Params, body: Any) -> Answer:
+    return e.pay("Charge", body)
+
+
+def _authorize(e: Engine, p: Params, body: Any) -> Answer:
+    return e.pay("PreAuth", body)
+
+
+def _capture(e: Engine, p: Params, body: Any) -> Answer:
+    return e.follow_up("Capture", body)
+
+
+def _refund(e: Engine, p: Params, body: Any) -> Answer:
+    return e.follow_up("Refund", body)
+
+
+def _void(e: Engine, p: Params, body: Any) -> Answer:
+    return e.follow_up("Void", body)
+
+
+def _tokenize(e: Engine, p: Params, body: Any) -> Answer:
+    return e.tokenize(body)
+
+
+def _status(e: Engine, p: Params, body: Any) -> Answer:
+    return e.status(body)
+
+
+def _whoami(e: Engine, p: Params, body: Any) -> Answer:
+    return 200, {"status": "Valid", "userName": "sandbox", "accountId": 1, "isSandbox": True}
+
+
+def _store_token(e: Engine, p: Params, body: Any) -> Answer:
+    return e.store_token(body)
+
+
+def _token(e: Engine, p: Params, body: Any) -> Answer:
+    return e.token(p["token"], meta=False)
+
+
+def _delete_token(e: Engine, p: Params, body: Any) -> Answer:
+    return e.delete_token(p["token"])
+
+
+def _token_meta(e: Engine, p: Params, body: Any) -> Answer:
+    return e.token(p["token"], meta=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRoute:
+    """One operation: where it is, its operationId (what faults name), what does it, and
+    whether it reads a JSON body."""
+
+    method: str
+    path: str
+    operation_id: str
+    handler: Handler
+    body: bool = False
+
+
+API_ROUTES: tuple[ApiRoute, ...] = (
+    ApiRoute("POST", "/EWalletOperations", "StartSession", _start_session, body=True),
+    ApiRoute(
+        "POST",
+        "/EWalletOperations/validateResults",
+        "ValidateResults",
+        _validate_results,
+        body=True,
+    ),
+    ApiRoute("GET", "/PaymentGatewayAccounts", "PaymentGatewayAccountsList", _accounts),
+    ApiRoute("GET", "/PaymentGatewayAccounts/{name}", "PaymentGatewayAccountRetrieve", _account),
+    ApiRoute(
+        "PUT", "/PaymentGatewayAccounts/{name}", "PaymentGatewayAccountSet", _set_account, body=True
+    ),
+    ApiRoute(
+        "DELETE", "/PaymentGatewayAccounts/{name}", "PaymentGatewayAccountDelete", _delete_account
+    ),
+    ApiRoute("GET", "/PaymentGateway", "GatewayList", _gateways),
+    ApiRoute("POST", "/PaymentGateway/charge", "GatewayCharge", _charge, body=True),
+    ApiRoute("POST", "/PaymentGateway/authorize", "GatewayAuthorize", _authorize, body=True),
+    ApiRoute("PUT", "/PaymentGateway/capture", "GatewayCapture", _capture, body=True),
+    ApiRoute("PUT", "/PaymentGateway/refund", "GatewayRefund", _refund, body=True),
+    ApiRoute("DELETE", "/PaymentGateway/void", "GatewayVoid", _void, body=True),
+    ApiRoute("POST", "/PaymentGateway/tokenize", "GatewayTokenize", _tokenize, body=True),
+    ApiRoute("POST", "/PaymentGateway/status", "GatewayStatus", _status, body=True),
+    ApiRoute("GET", "/Utils/apiKey", "ValidateApiKey", _whoami),
+    ApiRoute("POST", "/StringTokens", "StoreStringToken", _store_token, body=True),
+    ApiRoute("GET", "/StringTokens/{token}", "StringTokenRetrieve", _token),
+    ApiRoute("DELETE", "/StringTokens/{token}", "StringTokenDelete", _delete_token),
+    ApiRoute("GET", "/StringTokens/{token}/meta", "StringTokenRetrieveMetaData", _token_meta),
+)
+
 
 @dataclass
 class _LateCommit:
@@ -81,8 +206,8 @@ class _LateCommit:
 
     due: float
     generation: int
-    handler: Handler
-    request: Request
+    route: ApiRoute
+    params: Params
     raw: bytes | None  # the request body, parsed when the operation lands
 
 
@@ -118,115 +243,7 @@ class SandboxApp:
         self._late: list[_LateCommit] = []
         self._busy = threading.Condition()
         self._in_flight = 0
-        e = self.engine
-
-        def op(
-            op_id: str, handler: Handler, *, body: bool = False
-        ) -> Callable[[Request], Awaitable[Response]]:
-            async def endpoint(request: Request) -> Response:
-                return await self._operation(op_id, request, handler, body)
-
-            return endpoint
-
-        def path(fn: Callable[[dict[str, Any]], Answer]) -> Handler:
-            return lambda request, _body: fn(request.path_params)
-
-        routes = [
-            Route(
-                "/EWalletOperations",
-                op("StartSession", lambda r, b: e.start_session(b), body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/EWalletOperations/validateResults",
-                op("ValidateResults", lambda r, b: e.validate_results(b), body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/PaymentGatewayAccounts",
-                op("PaymentGatewayAccountsList", lambda r, b: e.accounts()),
-                methods=["GET"],
-            ),
-            Route(
-                "/PaymentGatewayAccounts/{name}",
-                op("PaymentGatewayAccountRetrieve", path(lambda p: e.account(p["name"]))),
-                methods=["GET"],
-            ),
-            Route(
-                "/PaymentGatewayAccounts/{name}",
-                op(
-                    "PaymentGatewayAccountSet",
-                    lambda r, b: e.set_account(r.path_params["name"], b),
-                    body=True,
-                ),
-                methods=["PUT"],
-            ),
-            Route(
-                "/PaymentGatewayAccounts/{name}",
-                op("PaymentGatewayAccountDelete", path(lambda p: e.delete_account(p["name"]))),
-                methods=["DELETE"],
-            ),
-            Route(
-                "/PaymentGateway", op("GatewayList", lambda r, b: self._gateways()), methods=["GET"]
-            ),
-            Route(
-                "/PaymentGateway/charge",
-                op("GatewayCharge", lambda r, b: e.pay("Charge", b), body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/PaymentGateway/authorize",
-                op("GatewayAuthorize", lambda r, b: e.pay("PreAuth", b), body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/PaymentGateway/capture",
-                op("GatewayCapture", lambda r, b: e.follow_up("Capture", b), body=True),
-                methods=["PUT"],
-            ),
-            Route(
-                "/PaymentGateway/refund",
-                op("GatewayRefund", lambda r, b: e.follow_up("Refund", b), body=True),
-                methods=["PUT"],
-            ),
-            Route(
-                "/PaymentGateway/void",
-                op("GatewayVoid", lambda r, b: e.follow_up("Void", b), body=True),
-                methods=["DELETE"],
-            ),
-            Route(
-                "/PaymentGateway/tokenize",
-                op("GatewayTokenize", lambda r, b: e.tokenize(b), body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/PaymentGateway/status",
-                op("GatewayStatus", lambda r, b: e.status(b), body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/Utils/apiKey", op("ValidateApiKey", lambda r, b: self._whoami()), methods=["GET"]
-            ),
-            Route(
-                "/StringTokens",
-                op("StoreStringToken", self._store_token, body=True),
-                methods=["POST"],
-            ),
-            Route(
-                "/StringTokens/{token}",
-                op("StringTokenRetrieve", path(lambda p: e.token(p["token"], meta=False))),
-                methods=["GET"],
-            ),
-            Route(
-                "/StringTokens/{token}",
-                op("StringTokenDelete", path(lambda p: e.delete_token(p["token"]))),
-                methods=["DELETE"],
-            ),
-            Route(
-                "/StringTokens/{token}/meta",
-                op("StringTokenRetrieveMetaData", path(lambda p: e.token(p["token"], meta=True))),
-                methods=["GET"],
-            ),
+        routes = [Route(r.path, self._endpoint(r), methods=[r.method]) for r in API_ROUTES] + [
             # Sandbox-only control routes (not part of the API).
             Route("/_sandbox/ledger", self._ledger, methods=["GET"]),
             Route("/_sandbox/faults", self._faults, methods=["GET", "POST", "DELETE"]),
@@ -234,6 +251,12 @@ class SandboxApp:
             Route("/_sandbox/ewallet/complete", self._complete, methods=["POST"]),
         ]
         self.app = Starlette(routes=routes)
+
+    def _endpoint(self, route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            return await self._operation(route, request)
+
+        return endpoint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         await self.app(scope, receive, send)
@@ -274,26 +297,24 @@ class SandboxApp:
             if late.generation != self.engine.generation:
                 continue
             with contextlib.suppress(Invalid):  # a rejected request moves nothing, late or not
-                late.handler(late.request, None if late.raw is None else parse_body(late.raw))
+                late.route.handler(
+                    self.engine, late.params, None if late.raw is None else parse_body(late.raw)
+                )
 
     # --- plumbing ------------------------------------------------------------------------------
 
-    async def _operation(
-        self, op_id: str, request: Request, handler: Handler, wants_body: bool
-    ) -> Response:
+    async def _operation(self, route: ApiRoute, request: Request) -> Response:
         with self._busy:
             self._in_flight += 1
         try:
             self._land_due()
-            return await self._operate(op_id, request, handler, wants_body)
+            return await self._operate(route, request)
         finally:
             with self._busy:
                 self._in_flight -= 1
                 self._busy.notify_all()
 
-    async def _operate(
-        self, op_id: str, request: Request, handler: Handler, wants_body: bool
-    ) -> Response:
+    async def _operate(self, route: ApiRoute, request: Request) -> Response:
         if request.headers.get("x-api-key") not in self.api_keys:
             return _json(
                 401,
@@ -301,96 +322,42 @@ class SandboxApp:
             )
         # Read the whole request first, as a server does before it forwards to a gateway: a
         # client that gives up during a slow gateway call must not stop the operation.
-        raw = await _read_capped(request) if wants_body else b""
+        raw = await _read_capped(request) if route.body else b""
         if raw is None:
             return _too_large()
-        generation = self.engine.generation
-        before = self.faults.take(op_id, before=True)
-        late = before if before is not None and before.kind == "late_commit" else None
-        if before is not None and late is None:
-            if before.kind == "drop_before_commit":
-                return _Drop()
-            if before.kind == "latency":
-                await asyncio.sleep(before.seconds)
-                if self.engine.generation != generation:
-                    # Reset while this slow call waited (the test that sent it has ended):
-                    # it must not land in the next test's ledger.
-                    return Response(status_code=503)
-            elif before.kind in ("status_503", "status_429"):
-                headers = {"Retry-After": before.retry_after} if before.retry_after else None
-                return Response(status_code=int(before.kind[-3:]), headers=headers)
-            elif before.kind == "html_502":
-                return HTMLResponse(HTML_502, status_code=502)
-        if late is not None:
-            with self._busy:
-                self._late.append(
-                    _LateCommit(
-                        self.clock() + late.seconds,
-                        generation,
-                        handler,
-                        request,
-                        raw if wants_body else None,
-                    )
-                )
-            return _Drop()
+        call = _Call(route, request, raw, self.engine.generation)
+        before = self.faults.take(route.operation_id, before=True)
+        if before is not None:
+            answer = await BEFORE_FAULTS[before.kind](self, before, call)
+            if answer is not None:
+                return answer
         try:
-            status, data = handler(request, parse_body(raw) if wants_body else None)
+            status, data = route.handler(
+                self.engine, request.path_params, parse_body(raw) if route.body else None
+            )
         except Invalid as exc:
             return _json(400, exc.body())
-        return self._after(op_id, request, status, data)
-
-    def _after(self, op_id: str, request: Request, status: int, data: Any) -> Response:
         headers = None
-        if op_id == "StoreStringToken" and status == 201:
+        if route.operation_id == "StoreStringToken" and status == 201:
             headers = {
                 "Location": f"{str(request.base_url).rstrip('/')}/StringTokens/{data['token']}"
             }
-        fault = self.faults.take(op_id, before=False)
-        if fault is None:
+        after = self.faults.take(route.operation_id, before=False)
+        if after is None:
             return _json(status, data, headers)
-        if fault.kind == "drop_after_commit":
-            return _Drop()
-        if fault.kind == "empty_body":
-            return Response(status_code=status, headers=headers, media_type="application/json")
-        if fault.kind == "truncated_body":
-            raw = json.dumps(data).encode()
-            return Response(
-                raw[: max(1, len(raw) // 2)],
-                status_code=status,
-                headers=headers,
-                media_type="application/json",
-            )
-        if fault.kind == "bad_gzip":
-            return Response(
-                b"\x1f\x8b\x08\x00 not a gzip stream",
-                status_code=status,
-                headers={**(headers or {}), "Content-Encoding": "gzip"},
-                media_type="application/json",
-            )
-        if fault.kind == "deep_nesting":
-            return Response(
-                DEEP_NESTING, status_code=status, headers=headers, media_type="application/json"
-            )
-        if fault.kind == "unknown_enum":
-            return _json(status, _unknown_enum(data, fault.fields), headers)
-        if fault.kind == "accepted" and isinstance(data, dict):
-            return _json(
-                202 if status < 300 else status,
-                {**data, "operationResultCode": "Accepted"},
-                headers,
-            )
-        return _json(status, data, headers)
+        return AFTER_FAULTS[after.kind](after, status, data, headers)
 
-    def _store_token(self, request: Request, body: Any) -> Answer:
-        return self.engine.store_token(body)
-
-    @staticmethod
-    def _gateways() -> Answer:
-        return 200, [g.describe() for g in GATEWAYS.values()]
-
-    @staticmethod
-    def _whoami() -> Answer:
-        return 200, {"status": "Valid", "userName": "sandbox", "accountId": 1, "isSandbox": True}
+    def _commit_later(self, fault: Fault, call: _Call) -> None:
+        with self._busy:
+            self._late.append(
+                _LateCommit(
+                    self.clock() + fault.seconds,
+                    call.generation,
+                    call.route,
+                    dict(call.request.path_params),
+                    call.raw if call.route.body else None,
+                )
+            )
 
     async def _ledger(self, request: Request) -> Response:
         return JSONResponse(self.ledger())
@@ -426,6 +393,120 @@ class SandboxApp:
         except Invalid as exc:
             return JSONResponse(exc.body(), status_code=400)
         return JSONResponse(data, status_code=status)
+
+
+# --- faults, as tables: what each kind does before or after the operation ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """The request being answered, as the faults that come before the operation see it."""
+
+    route: ApiRoute
+    request: Request
+    raw: bytes
+    generation: int
+
+
+BeforeFault = Callable[[SandboxApp, Fault, _Call], Awaitable[Response | None]]
+"""A fault before the operation: an answer in its place, or None to go on with it."""
+
+
+async def _drop(app: SandboxApp, fault: Fault, call: _Call) -> Response | None:
+    return _Drop()
+
+
+async def _latency(app: SandboxApp, fault: Fault, call: _Call) -> Response | None:
+    await asyncio.sleep(fault.seconds)
+    if app.engine.generation != call.generation:
+        # Reset while this slow call waited (the test that sent it has ended): it must not
+        # land in the next test's ledger.
+        return Response(status_code=503)
+    return None
+
+
+async def _refuse(app: SandboxApp, fault: Fault, call: _Call) -> Response | None:
+    headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
+    return Response(status_code=int(fault.kind[-3:]), headers=headers)
+
+
+async def _html_502(app: SandboxApp, fault: Fault, call: _Call) -> Response | None:
+    return HTMLResponse(HTML_502, status_code=502)
+
+
+async def _late_commit(app: SandboxApp, fault: Fault, call: _Call) -> Response | None:
+    app._commit_later(fault, call)
+    return _Drop()
+
+
+BEFORE_FAULTS: dict[str, BeforeFault] = {
+    "drop_before_commit": _drop,
+    "latency": _latency,
+    "status_503": _refuse,
+    "status_429": _refuse,
+    "html_502": _html_502,
+    "late_commit": _late_commit,
+}
+
+AfterFault = Callable[[Fault, int, Any, "dict[str, str] | None"], Response]
+"""A fault after the operation (it happened): the answer that goes out instead of the usual
+one, from the fault, the status, the body and the headers."""
+
+
+def _drop_after(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    return _Drop()
+
+
+def _empty(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    return Response(status_code=status, headers=headers, media_type="application/json")
+
+
+def _truncated(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    raw = json.dumps(data).encode()
+    return Response(
+        raw[: max(1, len(raw) // 2)],
+        status_code=status,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+def _bad_gzip(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    return Response(
+        b"\x1f\x8b\x08\x00 not a gzip stream",
+        status_code=status,
+        headers={**(headers or {}), "Content-Encoding": "gzip"},
+        media_type="application/json",
+    )
+
+
+def _deep(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    return Response(
+        DEEP_NESTING, status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def _unknown(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    return _json(status, _unknown_enum(data, fault.fields), headers)
+
+
+def _accepted(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    if not isinstance(data, dict):
+        return _json(status, data, headers)
+    return _json(
+        202 if status < 300 else status, {**data, "operationResultCode": "Accepted"}, headers
+    )
+
+
+AFTER_FAULTS: dict[str, AfterFault] = {
+    "drop_after_commit": _drop_after,
+    "empty_body": _empty,
+    "truncated_body": _truncated,
+    "bad_gzip": _bad_gzip,
+    "deep_nesting": _deep,
+    "unknown_enum": _unknown,
+    "accepted": _accepted,
+}
 
 
 def create_app(

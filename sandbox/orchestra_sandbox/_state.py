@@ -335,7 +335,7 @@ class Engine:
             raise Invalid("payerDetails.countryCode", "A two-letter country code is required.")
 
     def _follow_up(
-        self, kind: str, body: Any
+        self, body: Any
     ) -> tuple[dict[str, Any], Transaction | None, float, str, Gateway]:
         body = _obj(body)
         amount = _amount(body)
@@ -374,7 +374,7 @@ class Engine:
     def follow_up(self, kind: str, body: Any) -> Answer:
         """Capture, Refund or Void of an earlier transaction."""
         with self._lock:
-            body, tx, amount, currency, gateway = self._follow_up(kind, body)
+            body, tx, amount, currency, gateway = self._follow_up(body)
             problem = self._follow_up_problem(kind, tx, amount, currency, gateway)
             if problem:
                 return self._reject(kind, body, amount, currency, gateway, *problem)

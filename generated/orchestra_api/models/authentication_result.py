@@ -6,8 +6,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="AuthenticationResult")
 
 
@@ -16,16 +14,16 @@ class AuthenticationResult:
     """Model for display authentication results
 
     Attributes:
-        account_id (int | Unset): Account Id
-        is_sandbox (bool | Unset): Is this a sandbox user
-        status (None | str | Unset): Status
-        user_name (None | str | Unset): Username
+        account_id (int | None): Account Id
+        is_sandbox (bool | None): Is this a sandbox user
+        status (str | None): Status
+        user_name (str | None): Username
     """
 
-    account_id: int | Unset = UNSET
-    is_sandbox: bool | Unset = UNSET
-    status: None | str | Unset = UNSET
-    user_name: None | str | Unset = UNSET
+    account_id: int | None = None
+    is_sandbox: bool | None = None
+    status: str | None = None
+    user_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,28 +31,28 @@ class AuthenticationResult:
 
         is_sandbox = self.is_sandbox
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
+        status: str | None
+        if self.status is None:
+            status = None
         else:
             status = self.status
 
-        user_name: None | str | Unset
-        if isinstance(self.user_name, Unset):
-            user_name = UNSET
+        user_name: str | None
+        if self.user_name is None:
+            user_name = None
         else:
             user_name = self.user_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if account_id is not UNSET:
+        if account_id is not None:
             field_dict["accountId"] = account_id
-        if is_sandbox is not UNSET:
+        if is_sandbox is not None:
             field_dict["isSandbox"] = is_sandbox
-        if status is not UNSET:
+        if status is not None:
             field_dict["status"] = status
-        if user_name is not UNSET:
+        if user_name is not None:
             field_dict["userName"] = user_name
 
         return field_dict
@@ -62,27 +60,23 @@ class AuthenticationResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        account_id = d.pop("accountId", UNSET)
+        account_id = d.pop("accountId", None)
 
-        is_sandbox = d.pop("isSandbox", UNSET)
+        is_sandbox = d.pop("isSandbox", None)
 
-        def _parse_status(data: object) -> None | str | Unset:
+        def _parse_status(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        status = _parse_status(d.pop("status", UNSET))
+        status = _parse_status(d.pop("status", None))
 
-        def _parse_user_name(data: object) -> None | str | Unset:
+        def _parse_user_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        user_name = _parse_user_name(d.pop("userName", UNSET))
+        user_name = _parse_user_name(d.pop("userName", None))
 
         authentication_result = cls(
             account_id=account_id,

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.card_type import CardType
-from ..types import UNSET, Unset, redacted_repr
+from ..types import redacted_repr
 
 T = TypeVar("T", bound="BankCard")
 
@@ -16,24 +16,24 @@ T = TypeVar("T", bound="BankCard")
 class BankCard:
     """
     Attributes:
-        expiration_month (int | Unset):
-        expiration_year (int | Unset):
-        issue_number (None | str | Unset):
-        name_on_card (None | str | Unset):
-        number (None | str | Unset):
-        owner_id (None | str | Unset):
-        security_code (None | str | Unset):
-        type_ (CardType | Unset):
+        expiration_month (int | None):
+        expiration_year (int | None):
+        issue_number (str | None):
+        name_on_card (str | None):
+        number (str | None):
+        owner_id (str | None):
+        security_code (str | None):
+        type_ (CardType | None):
     """
 
-    expiration_month: int | Unset = UNSET
-    expiration_year: int | Unset = UNSET
-    issue_number: None | str | Unset = UNSET
-    name_on_card: None | str | Unset = UNSET
-    number: None | str | Unset = _attrs_field(default=UNSET, repr=redacted_repr)
-    owner_id: None | str | Unset = UNSET
-    security_code: None | str | Unset = _attrs_field(default=UNSET, repr=redacted_repr)
-    type_: CardType | Unset = UNSET
+    expiration_month: int | None = None
+    expiration_year: int | None = None
+    issue_number: str | None = None
+    name_on_card: str | None = None
+    number: str | None = _attrs_field(default=None, repr=redacted_repr)
+    owner_id: str | None = None
+    security_code: str | None = _attrs_field(default=None, repr=redacted_repr)
+    type_: CardType | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,58 +41,58 @@ class BankCard:
 
         expiration_year = self.expiration_year
 
-        issue_number: None | str | Unset
-        if isinstance(self.issue_number, Unset):
-            issue_number = UNSET
+        issue_number: str | None
+        if self.issue_number is None:
+            issue_number = None
         else:
             issue_number = self.issue_number
 
-        name_on_card: None | str | Unset
-        if isinstance(self.name_on_card, Unset):
-            name_on_card = UNSET
+        name_on_card: str | None
+        if self.name_on_card is None:
+            name_on_card = None
         else:
             name_on_card = self.name_on_card
 
-        number: None | str | Unset
-        if isinstance(self.number, Unset):
-            number = UNSET
+        number: str | None
+        if self.number is None:
+            number = None
         else:
             number = self.number
 
-        owner_id: None | str | Unset
-        if isinstance(self.owner_id, Unset):
-            owner_id = UNSET
+        owner_id: str | None
+        if self.owner_id is None:
+            owner_id = None
         else:
             owner_id = self.owner_id
 
-        security_code: None | str | Unset
-        if isinstance(self.security_code, Unset):
-            security_code = UNSET
+        security_code: str | None
+        if self.security_code is None:
+            security_code = None
         else:
             security_code = self.security_code
 
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
+        type_: str | None = None
+        if self.type_ is not None:
             type_ = self.type_.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if expiration_month is not UNSET:
+        if expiration_month is not None:
             field_dict["expirationMonth"] = expiration_month
-        if expiration_year is not UNSET:
+        if expiration_year is not None:
             field_dict["expirationYear"] = expiration_year
-        if issue_number is not UNSET:
+        if issue_number is not None:
             field_dict["issueNumber"] = issue_number
-        if name_on_card is not UNSET:
+        if name_on_card is not None:
             field_dict["nameOnCard"] = name_on_card
-        if number is not UNSET:
+        if number is not None:
             field_dict["number"] = number
-        if owner_id is not UNSET:
+        if owner_id is not None:
             field_dict["ownerId"] = owner_id
-        if security_code is not UNSET:
+        if security_code is not None:
             field_dict["securityCode"] = security_code
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
 
         return field_dict
@@ -100,59 +100,49 @@ class BankCard:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        expiration_month = d.pop("expirationMonth", UNSET)
+        expiration_month = d.pop("expirationMonth", None)
 
-        expiration_year = d.pop("expirationYear", UNSET)
+        expiration_year = d.pop("expirationYear", None)
 
-        def _parse_issue_number(data: object) -> None | str | Unset:
+        def _parse_issue_number(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        issue_number = _parse_issue_number(d.pop("issueNumber", UNSET))
+        issue_number = _parse_issue_number(d.pop("issueNumber", None))
 
-        def _parse_name_on_card(data: object) -> None | str | Unset:
+        def _parse_name_on_card(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        name_on_card = _parse_name_on_card(d.pop("nameOnCard", UNSET))
+        name_on_card = _parse_name_on_card(d.pop("nameOnCard", None))
 
-        def _parse_number(data: object) -> None | str | Unset:
+        def _parse_number(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        number = _parse_number(d.pop("number", UNSET))
+        number = _parse_number(d.pop("number", None))
 
-        def _parse_owner_id(data: object) -> None | str | Unset:
+        def _parse_owner_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        owner_id = _parse_owner_id(d.pop("ownerId", UNSET))
+        owner_id = _parse_owner_id(d.pop("ownerId", None))
 
-        def _parse_security_code(data: object) -> None | str | Unset:
+        def _parse_security_code(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        security_code = _parse_security_code(d.pop("securityCode", UNSET))
+        security_code = _parse_security_code(d.pop("securityCode", None))
 
-        _type_ = d.pop("type", UNSET)
-        type_: CardType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
+        _type_ = d.pop("type", None)
+        type_: CardType | None
+        if _type_ is None:
+            type_ = None
         else:
             type_ = CardType(_type_)
 

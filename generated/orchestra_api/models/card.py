@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.card_type import CardType
-from ..types import UNSET, Unset, redacted_repr
+from ..types import redacted_repr
 
 if TYPE_CHECKING:
     from ..models.three_ds_authentication import ThreeDSAuthentication
@@ -27,23 +27,23 @@ class Card:
                 format @TOKEN, e.g "@nQGywsQE9gbURtrXEjTZwtWqeMdK9nsO"
             expiration_month (int): Expiration month
             expiration_year (int): Expiration year
-            card_type (CardType | Unset):
-            cvv (None | str | Unset): Card security code (digits on back of card) or a Reference to a Tokenized string. A
-                Token should be referenced in the format @TOKEN, e.g \\"@nQGywsQE9gbURtrXEjTZwtWqeMdK9nsO\\
-            issue_number (None | str | Unset): Card Issue Number
-            owner_id (None | str | Unset): Card owner Id
-            three_ds_authentication (ThreeDSAuthentication | Unset): Model for 3DS authentication data
+            card_type (CardType | None):
+            cvv (str | None): Card security code (digits on back of card) or a Reference to a Tokenized string. A Token
+                should be referenced in the format @TOKEN, e.g \\"@nQGywsQE9gbURtrXEjTZwtWqeMdK9nsO\\
+            issue_number (str | None): Card Issue Number
+            owner_id (str | None): Card owner Id
+            three_ds_authentication (ThreeDSAuthentication | None): Model for 3DS authentication data
      """
 
     card_holder_name: str
     card_number: str = _attrs_field(repr=redacted_repr)
     expiration_month: int
     expiration_year: int
-    card_type: CardType | Unset = UNSET
-    cvv: None | str | Unset = _attrs_field(default=UNSET, repr=redacted_repr)
-    issue_number: None | str | Unset = UNSET
-    owner_id: None | str | Unset = UNSET
-    three_ds_authentication: ThreeDSAuthentication | Unset = UNSET
+    card_type: CardType | None = None
+    cvv: str | None = _attrs_field(default=None, repr=redacted_repr)
+    issue_number: str | None = None
+    owner_id: str | None = None
+    three_ds_authentication: ThreeDSAuthentication | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,30 +55,30 @@ class Card:
 
         expiration_year = self.expiration_year
 
-        card_type: str | Unset = UNSET
-        if not isinstance(self.card_type, Unset):
+        card_type: str | None = None
+        if self.card_type is not None:
             card_type = self.card_type.value
 
-        cvv: None | str | Unset
-        if isinstance(self.cvv, Unset):
-            cvv = UNSET
+        cvv: str | None
+        if self.cvv is None:
+            cvv = None
         else:
             cvv = self.cvv
 
-        issue_number: None | str | Unset
-        if isinstance(self.issue_number, Unset):
-            issue_number = UNSET
+        issue_number: str | None
+        if self.issue_number is None:
+            issue_number = None
         else:
             issue_number = self.issue_number
 
-        owner_id: None | str | Unset
-        if isinstance(self.owner_id, Unset):
-            owner_id = UNSET
+        owner_id: str | None
+        if self.owner_id is None:
+            owner_id = None
         else:
             owner_id = self.owner_id
 
-        three_ds_authentication: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.three_ds_authentication, Unset):
+        three_ds_authentication: dict[str, Any] | None = None
+        if self.three_ds_authentication is not None:
             three_ds_authentication = self.three_ds_authentication.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -91,15 +91,15 @@ class Card:
                 "expirationYear": expiration_year,
             }
         )
-        if card_type is not UNSET:
+        if card_type is not None:
             field_dict["cardType"] = card_type
-        if cvv is not UNSET:
+        if cvv is not None:
             field_dict["cvv"] = cvv
-        if issue_number is not UNSET:
+        if issue_number is not None:
             field_dict["issueNumber"] = issue_number
-        if owner_id is not UNSET:
+        if owner_id is not None:
             field_dict["ownerID"] = owner_id
-        if three_ds_authentication is not UNSET:
+        if three_ds_authentication is not None:
             field_dict["threeDSAuthentication"] = three_ds_authentication
 
         return field_dict
@@ -117,44 +117,38 @@ class Card:
 
         expiration_year = d.pop("expirationYear")
 
-        _card_type = d.pop("cardType", UNSET)
-        card_type: CardType | Unset
-        if isinstance(_card_type, Unset):
-            card_type = UNSET
+        _card_type = d.pop("cardType", None)
+        card_type: CardType | None
+        if _card_type is None:
+            card_type = None
         else:
             card_type = CardType(_card_type)
 
-        def _parse_cvv(data: object) -> None | str | Unset:
+        def _parse_cvv(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        cvv = _parse_cvv(d.pop("cvv", UNSET))
+        cvv = _parse_cvv(d.pop("cvv", None))
 
-        def _parse_issue_number(data: object) -> None | str | Unset:
+        def _parse_issue_number(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        issue_number = _parse_issue_number(d.pop("issueNumber", UNSET))
+        issue_number = _parse_issue_number(d.pop("issueNumber", None))
 
-        def _parse_owner_id(data: object) -> None | str | Unset:
+        def _parse_owner_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        owner_id = _parse_owner_id(d.pop("ownerID", UNSET))
+        owner_id = _parse_owner_id(d.pop("ownerID", None))
 
-        _three_ds_authentication = d.pop("threeDSAuthentication", UNSET)
-        three_ds_authentication: ThreeDSAuthentication | Unset
-        if isinstance(_three_ds_authentication, Unset):
-            three_ds_authentication = UNSET
+        _three_ds_authentication = d.pop("threeDSAuthentication", None)
+        three_ds_authentication: ThreeDSAuthentication | None
+        if _three_ds_authentication is None:
+            three_ds_authentication = None
         else:
             three_ds_authentication = ThreeDSAuthentication.from_dict(
                 _three_ds_authentication

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.network_token_scheme import NetworkTokenScheme
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.card import Card
@@ -27,24 +26,22 @@ class ChargeRequest:
             provide a reference to the stored card details in a token.
         currency (str): The currency of the transaction. Based on the <a
             href="https://en.wikipedia.org/wiki/ISO_4217#Active_codes" target="_blank">ISO 4217</a> standard.
-        certificate_name (None | str | Unset): Optional parameter if the payment gateway requires authentication using a
-            client certificate. The name of the certificate that was stored in our system via our <a
+        certificate_name (str | None): Optional parameter if the payment gateway requires authentication using a client
+            certificate. The name of the certificate that was stored in our system via our <a
             href="https://portal.orchestrasolutions.com" target="_blank">users portal</a>
-        is_digital (bool | Unset): This field is an additional optional parameter used by some of our payment
-            processors. Please read our additional guidance section for payment processors that use this and other
-            parameters
-        my_ref (None | str | Unset): Your custom reference for this transaction
-        network_token_brand (NetworkTokenScheme | Unset):
-        order_desc (None | str | Unset): This field is an additional optional parameter used by some of our payment
-            processors. Please read our additional guidance section for payment processors that use this and other
-            parameters
-        payer_details (PayerDetails | Unset): The billing information of the card owner
-        payment_gateway_account (InlineGatewayAccount | Unset): The raw credentials necessary to connect to the chosen
+        is_digital (bool | None): This field is an additional optional parameter used by some of our payment processors.
+            Please read our additional guidance section for payment processors that use this and other parameters
+        my_ref (str | None): Your custom reference for this transaction
+        network_token_brand (NetworkTokenScheme | None):
+        order_desc (str | None): This field is an additional optional parameter used by some of our payment processors.
+            Please read our additional guidance section for payment processors that use this and other parameters
+        payer_details (PayerDetails | None): The billing information of the card owner
+        payment_gateway_account (InlineGatewayAccount | None): The raw credentials necessary to connect to the chosen
             payment gateway as defined in `GET /PaymentGateway`.
             **Please note**, if you provide us with both the raw details here and a stored Payment Gateway Account in the
             `paymentGatewayAccountName` parameter, these credentials will take precedence.
-        payment_gateway_account_name (None | str | Unset): The reference name provided to the stored Payment Gateway
-            Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+        payment_gateway_account_name (str | None): The reference name provided to the stored Payment Gateway Account as
+            set in `PUT /PaymentGatewayAccounts/{name}`.
             **Please note**, if you provide us with both this parameter and the raw credentials in the
             `paymentGatewayAccount` object, this parameter will be ignored and the raw credentials will take precedence.
     """
@@ -52,14 +49,14 @@ class ChargeRequest:
     amount: float
     card: Card
     currency: str
-    certificate_name: None | str | Unset = UNSET
-    is_digital: bool | Unset = UNSET
-    my_ref: None | str | Unset = UNSET
-    network_token_brand: NetworkTokenScheme | Unset = UNSET
-    order_desc: None | str | Unset = UNSET
-    payer_details: PayerDetails | Unset = UNSET
-    payment_gateway_account: InlineGatewayAccount | Unset = UNSET
-    payment_gateway_account_name: None | str | Unset = UNSET
+    certificate_name: str | None = None
+    is_digital: bool | None = None
+    my_ref: str | None = None
+    network_token_brand: NetworkTokenScheme | None = None
+    order_desc: str | None = None
+    payer_details: PayerDetails | None = None
+    payment_gateway_account: InlineGatewayAccount | None = None
+    payment_gateway_account_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,41 +66,41 @@ class ChargeRequest:
 
         currency = self.currency
 
-        certificate_name: None | str | Unset
-        if isinstance(self.certificate_name, Unset):
-            certificate_name = UNSET
+        certificate_name: str | None
+        if self.certificate_name is None:
+            certificate_name = None
         else:
             certificate_name = self.certificate_name
 
         is_digital = self.is_digital
 
-        my_ref: None | str | Unset
-        if isinstance(self.my_ref, Unset):
-            my_ref = UNSET
+        my_ref: str | None
+        if self.my_ref is None:
+            my_ref = None
         else:
             my_ref = self.my_ref
 
-        network_token_brand: str | Unset = UNSET
-        if not isinstance(self.network_token_brand, Unset):
+        network_token_brand: str | None = None
+        if self.network_token_brand is not None:
             network_token_brand = self.network_token_brand.value
 
-        order_desc: None | str | Unset
-        if isinstance(self.order_desc, Unset):
-            order_desc = UNSET
+        order_desc: str | None
+        if self.order_desc is None:
+            order_desc = None
         else:
             order_desc = self.order_desc
 
-        payer_details: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payer_details, Unset):
+        payer_details: dict[str, Any] | None = None
+        if self.payer_details is not None:
             payer_details = self.payer_details.to_dict()
 
-        payment_gateway_account: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payment_gateway_account, Unset):
+        payment_gateway_account: dict[str, Any] | None = None
+        if self.payment_gateway_account is not None:
             payment_gateway_account = self.payment_gateway_account.to_dict()
 
-        payment_gateway_account_name: None | str | Unset
-        if isinstance(self.payment_gateway_account_name, Unset):
-            payment_gateway_account_name = UNSET
+        payment_gateway_account_name: str | None
+        if self.payment_gateway_account_name is None:
+            payment_gateway_account_name = None
         else:
             payment_gateway_account_name = self.payment_gateway_account_name
 
@@ -116,21 +113,21 @@ class ChargeRequest:
                 "currency": currency,
             }
         )
-        if certificate_name is not UNSET:
+        if certificate_name is not None:
             field_dict["certificateName"] = certificate_name
-        if is_digital is not UNSET:
+        if is_digital is not None:
             field_dict["isDigital"] = is_digital
-        if my_ref is not UNSET:
+        if my_ref is not None:
             field_dict["myRef"] = my_ref
-        if network_token_brand is not UNSET:
+        if network_token_brand is not None:
             field_dict["networkTokenBrand"] = network_token_brand
-        if order_desc is not UNSET:
+        if order_desc is not None:
             field_dict["orderDesc"] = order_desc
-        if payer_details is not UNSET:
+        if payer_details is not None:
             field_dict["payerDetails"] = payer_details
-        if payment_gateway_account is not UNSET:
+        if payment_gateway_account is not None:
             field_dict["paymentGatewayAccount"] = payment_gateway_account
-        if payment_gateway_account_name is not UNSET:
+        if payment_gateway_account_name is not None:
             field_dict["paymentGatewayAccountName"] = payment_gateway_account_name
 
         return field_dict
@@ -148,67 +145,59 @@ class ChargeRequest:
 
         currency = d.pop("currency")
 
-        def _parse_certificate_name(data: object) -> None | str | Unset:
+        def _parse_certificate_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        certificate_name = _parse_certificate_name(d.pop("certificateName", UNSET))
+        certificate_name = _parse_certificate_name(d.pop("certificateName", None))
 
-        is_digital = d.pop("isDigital", UNSET)
+        is_digital = d.pop("isDigital", None)
 
-        def _parse_my_ref(data: object) -> None | str | Unset:
+        def _parse_my_ref(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        my_ref = _parse_my_ref(d.pop("myRef", UNSET))
+        my_ref = _parse_my_ref(d.pop("myRef", None))
 
-        _network_token_brand = d.pop("networkTokenBrand", UNSET)
-        network_token_brand: NetworkTokenScheme | Unset
-        if isinstance(_network_token_brand, Unset):
-            network_token_brand = UNSET
+        _network_token_brand = d.pop("networkTokenBrand", None)
+        network_token_brand: NetworkTokenScheme | None
+        if _network_token_brand is None:
+            network_token_brand = None
         else:
             network_token_brand = NetworkTokenScheme(_network_token_brand)
 
-        def _parse_order_desc(data: object) -> None | str | Unset:
+        def _parse_order_desc(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        order_desc = _parse_order_desc(d.pop("orderDesc", UNSET))
+        order_desc = _parse_order_desc(d.pop("orderDesc", None))
 
-        _payer_details = d.pop("payerDetails", UNSET)
-        payer_details: PayerDetails | Unset
-        if isinstance(_payer_details, Unset):
-            payer_details = UNSET
+        _payer_details = d.pop("payerDetails", None)
+        payer_details: PayerDetails | None
+        if _payer_details is None:
+            payer_details = None
         else:
             payer_details = PayerDetails.from_dict(_payer_details)
 
-        _payment_gateway_account = d.pop("paymentGatewayAccount", UNSET)
-        payment_gateway_account: InlineGatewayAccount | Unset
-        if isinstance(_payment_gateway_account, Unset):
-            payment_gateway_account = UNSET
+        _payment_gateway_account = d.pop("paymentGatewayAccount", None)
+        payment_gateway_account: InlineGatewayAccount | None
+        if _payment_gateway_account is None:
+            payment_gateway_account = None
         else:
             payment_gateway_account = InlineGatewayAccount.from_dict(
                 _payment_gateway_account
             )
 
-        def _parse_payment_gateway_account_name(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_account_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_account_name = _parse_payment_gateway_account_name(
-            d.pop("paymentGatewayAccountName", UNSET)
+            d.pop("paymentGatewayAccountName", None)
         )
 
         charge_request = cls(

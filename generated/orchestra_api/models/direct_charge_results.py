@@ -6,8 +6,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="DirectChargeResults")
 
 
@@ -15,22 +13,22 @@ T = TypeVar("T", bound="DirectChargeResults")
 class DirectChargeResults:
     """
     Attributes:
-        data (Any | Unset):
-        message (None | str | Unset):
-        success (bool | Unset):
+        data (Any | None):
+        message (str | None):
+        success (bool | None):
     """
 
-    data: Any | Unset = UNSET
-    message: None | str | Unset = UNSET
-    success: bool | Unset = UNSET
+    data: Any | None = None
+    message: str | None = None
+    success: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data
 
-        message: None | str | Unset
-        if isinstance(self.message, Unset):
-            message = UNSET
+        message: str | None
+        if self.message is None:
+            message = None
         else:
             message = self.message
 
@@ -39,11 +37,11 @@ class DirectChargeResults:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if data is not UNSET:
+        if data is not None:
             field_dict["data"] = data
-        if message is not UNSET:
+        if message is not None:
             field_dict["message"] = message
-        if success is not UNSET:
+        if success is not None:
             field_dict["success"] = success
 
         return field_dict
@@ -51,18 +49,16 @@ class DirectChargeResults:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = d.pop("data", UNSET)
+        data = d.pop("data", None)
 
-        def _parse_message(data: object) -> None | str | Unset:
+        def _parse_message(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        message = _parse_message(d.pop("message", UNSET))
+        message = _parse_message(d.pop("message", None))
 
-        success = d.pop("success", UNSET)
+        success = d.pop("success", None)
 
         direct_charge_results = cls(
             data=data,

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.direct_charge_results import DirectChargeResults
     from ..models.operation_result import OperationResult
@@ -21,26 +19,26 @@ T = TypeVar("T", bound="EWalletResultData")
 class EWalletResultData:
     """
     Attributes:
-        direct_charge_results (DirectChargeResults | Unset):
-        failed_upg_charge_results (list[OperationResult] | None | Unset):
-        token_and_masked_card_model (TokenAndMaskedCard | Unset):
-        upg_charge_results (OperationResult | Unset):
+        direct_charge_results (DirectChargeResults | None):
+        failed_upg_charge_results (list[OperationResult] | None):
+        token_and_masked_card_model (TokenAndMaskedCard | None):
+        upg_charge_results (OperationResult | None):
     """
 
-    direct_charge_results: DirectChargeResults | Unset = UNSET
-    failed_upg_charge_results: list[OperationResult] | None | Unset = UNSET
-    token_and_masked_card_model: TokenAndMaskedCard | Unset = UNSET
-    upg_charge_results: OperationResult | Unset = UNSET
+    direct_charge_results: DirectChargeResults | None = None
+    failed_upg_charge_results: list[OperationResult] | None = None
+    token_and_masked_card_model: TokenAndMaskedCard | None = None
+    upg_charge_results: OperationResult | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        direct_charge_results: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.direct_charge_results, Unset):
+        direct_charge_results: dict[str, Any] | None = None
+        if self.direct_charge_results is not None:
             direct_charge_results = self.direct_charge_results.to_dict()
 
-        failed_upg_charge_results: list[dict[str, Any]] | None | Unset
-        if isinstance(self.failed_upg_charge_results, Unset):
-            failed_upg_charge_results = UNSET
+        failed_upg_charge_results: list[dict[str, Any]] | None
+        if self.failed_upg_charge_results is None:
+            failed_upg_charge_results = None
         elif isinstance(self.failed_upg_charge_results, list):
             failed_upg_charge_results = []
             for (
@@ -49,29 +47,30 @@ class EWalletResultData:
                 failed_upg_charge_results_type_0_item = (
                     failed_upg_charge_results_type_0_item_data.to_dict()
                 )
+
                 failed_upg_charge_results.append(failed_upg_charge_results_type_0_item)
 
         else:
             failed_upg_charge_results = self.failed_upg_charge_results
 
-        token_and_masked_card_model: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.token_and_masked_card_model, Unset):
+        token_and_masked_card_model: dict[str, Any] | None = None
+        if self.token_and_masked_card_model is not None:
             token_and_masked_card_model = self.token_and_masked_card_model.to_dict()
 
-        upg_charge_results: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.upg_charge_results, Unset):
+        upg_charge_results: dict[str, Any] | None = None
+        if self.upg_charge_results is not None:
             upg_charge_results = self.upg_charge_results.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if direct_charge_results is not UNSET:
+        if direct_charge_results is not None:
             field_dict["directChargeResults"] = direct_charge_results
-        if failed_upg_charge_results is not UNSET:
+        if failed_upg_charge_results is not None:
             field_dict["failedUpgChargeResults"] = failed_upg_charge_results
-        if token_and_masked_card_model is not UNSET:
+        if token_and_masked_card_model is not None:
             field_dict["tokenAndMaskedCardModel"] = token_and_masked_card_model
-        if upg_charge_results is not UNSET:
+        if upg_charge_results is not None:
             field_dict["upgChargeResults"] = upg_charge_results
 
         return field_dict
@@ -83,10 +82,10 @@ class EWalletResultData:
         from ..models.token_and_masked_card import TokenAndMaskedCard  # noqa: PLC0415
 
         d = dict(src_dict)
-        _direct_charge_results = d.pop("directChargeResults", UNSET)
-        direct_charge_results: DirectChargeResults | Unset
-        if isinstance(_direct_charge_results, Unset):
-            direct_charge_results = UNSET
+        _direct_charge_results = d.pop("directChargeResults", None)
+        direct_charge_results: DirectChargeResults | None
+        if _direct_charge_results is None:
+            direct_charge_results = None
         else:
             direct_charge_results = DirectChargeResults.from_dict(
                 _direct_charge_results
@@ -94,10 +93,8 @@ class EWalletResultData:
 
         def _parse_failed_upg_charge_results(
             data: object,
-        ) -> list[OperationResult] | None | Unset:
+        ) -> list[OperationResult] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -118,25 +115,25 @@ class EWalletResultData:
                 return failed_upg_charge_results_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[OperationResult] | None | Unset, data)
+            return cast(list[OperationResult] | None, data)
 
         failed_upg_charge_results = _parse_failed_upg_charge_results(
-            d.pop("failedUpgChargeResults", UNSET)
+            d.pop("failedUpgChargeResults", None)
         )
 
-        _token_and_masked_card_model = d.pop("tokenAndMaskedCardModel", UNSET)
-        token_and_masked_card_model: TokenAndMaskedCard | Unset
-        if isinstance(_token_and_masked_card_model, Unset):
-            token_and_masked_card_model = UNSET
+        _token_and_masked_card_model = d.pop("tokenAndMaskedCardModel", None)
+        token_and_masked_card_model: TokenAndMaskedCard | None
+        if _token_and_masked_card_model is None:
+            token_and_masked_card_model = None
         else:
             token_and_masked_card_model = TokenAndMaskedCard.from_dict(
                 _token_and_masked_card_model
             )
 
-        _upg_charge_results = d.pop("upgChargeResults", UNSET)
-        upg_charge_results: OperationResult | Unset
-        if isinstance(_upg_charge_results, Unset):
-            upg_charge_results = UNSET
+        _upg_charge_results = d.pop("upgChargeResults", None)
+        upg_charge_results: OperationResult | None
+        if _upg_charge_results is None:
+            upg_charge_results = None
         else:
             upg_charge_results = OperationResult.from_dict(_upg_charge_results)
 

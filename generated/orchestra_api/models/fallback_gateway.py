@@ -6,8 +6,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="FallbackGateway")
 
 
@@ -15,29 +13,29 @@ T = TypeVar("T", bound="FallbackGateway")
 class FallbackGateway:
     """
     Attributes:
-        pass_3ds_data (bool | Unset):
-        payment_gateway_account_id (None | str | Unset):
+        pass_3ds_data (bool | None):
+        payment_gateway_account_id (str | None):
     """
 
-    pass_3ds_data: bool | Unset = UNSET
-    payment_gateway_account_id: None | str | Unset = UNSET
+    pass_3ds_data: bool | None = None
+    payment_gateway_account_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         pass_3ds_data = self.pass_3ds_data
 
-        payment_gateway_account_id: None | str | Unset
-        if isinstance(self.payment_gateway_account_id, Unset):
-            payment_gateway_account_id = UNSET
+        payment_gateway_account_id: str | None
+        if self.payment_gateway_account_id is None:
+            payment_gateway_account_id = None
         else:
             payment_gateway_account_id = self.payment_gateway_account_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if pass_3ds_data is not UNSET:
+        if pass_3ds_data is not None:
             field_dict["pass3DSData"] = pass_3ds_data
-        if payment_gateway_account_id is not UNSET:
+        if payment_gateway_account_id is not None:
             field_dict["paymentGatewayAccountId"] = payment_gateway_account_id
 
         return field_dict
@@ -45,17 +43,15 @@ class FallbackGateway:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        pass_3ds_data = d.pop("pass3DSData", UNSET)
+        pass_3ds_data = d.pop("pass3DSData", None)
 
-        def _parse_payment_gateway_account_id(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_account_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_account_id = _parse_payment_gateway_account_id(
-            d.pop("paymentGatewayAccountId", UNSET)
+            d.pop("paymentGatewayAccountId", None)
         )
 
         fallback_gateway = cls(

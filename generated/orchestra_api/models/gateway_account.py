@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.key_value import KeyValue
 
@@ -21,9 +19,9 @@ class GatewayAccount:
     """Output Model for designating a payment gateway account
 
     Attributes:
-        creation_time (datetime.datetime | Unset): Date and time the credentials were stored
-        credentials (list[KeyValue] | None | Unset): A list of key-value pairs that represents your credentials within
-            the Payment gateway.
+        creation_time (datetime.datetime | None): Date and time the credentials were stored
+        credentials (list[KeyValue] | None): A list of key-value pairs that represents your credentials within the
+            Payment gateway.
             Each key should represent a parameter listed in the "CredentialsNames" element of the response from the list all
             payment gateways method at `[GET] /paymentGateway`
             Example:
@@ -33,56 +31,56 @@ class GatewayAccount:
                    "Value": "VBtt666M/G098098vgdewvk0Mc-GH"
                }
             ]
-        name (None | str | Unset): Name of account
-        payment_gateway_name (None | str | Unset): Unique name of the Payment Gateway the account information relates
-            to.
+        name (str | None): Name of account
+        payment_gateway_name (str | None): Unique name of the Payment Gateway the account information relates to.
     """
 
-    creation_time: datetime.datetime | Unset = UNSET
-    credentials: list[KeyValue] | None | Unset = UNSET
-    name: None | str | Unset = UNSET
-    payment_gateway_name: None | str | Unset = UNSET
+    creation_time: datetime.datetime | None = None
+    credentials: list[KeyValue] | None = None
+    name: str | None = None
+    payment_gateway_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        creation_time: str | Unset = UNSET
-        if not isinstance(self.creation_time, Unset):
+        creation_time: str | None = None
+        if self.creation_time is not None:
             creation_time = self.creation_time.isoformat()
 
-        credentials: list[dict[str, Any]] | None | Unset
-        if isinstance(self.credentials, Unset):
-            credentials = UNSET
+        credentials: list[dict[str, Any]] | None
+        if self.credentials is None:
+            credentials = None
         elif isinstance(self.credentials, list):
             credentials = []
             for credentials_type_0_item_data in self.credentials:
                 credentials_type_0_item = credentials_type_0_item_data.to_dict()
+
                 credentials.append(credentials_type_0_item)
 
         else:
             credentials = self.credentials
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
+        name: str | None
+        if self.name is None:
+            name = None
         else:
             name = self.name
 
-        payment_gateway_name: None | str | Unset
-        if isinstance(self.payment_gateway_name, Unset):
-            payment_gateway_name = UNSET
+        payment_gateway_name: str | None
+        if self.payment_gateway_name is None:
+            payment_gateway_name = None
         else:
             payment_gateway_name = self.payment_gateway_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if creation_time is not UNSET:
+        if creation_time is not None:
             field_dict["creationTime"] = creation_time
-        if credentials is not UNSET:
+        if credentials is not None:
             field_dict["credentials"] = credentials
-        if name is not UNSET:
+        if name is not None:
             field_dict["name"] = name
-        if payment_gateway_name is not UNSET:
+        if payment_gateway_name is not None:
             field_dict["paymentGatewayName"] = payment_gateway_name
 
         return field_dict
@@ -92,17 +90,15 @@ class GatewayAccount:
         from ..models.key_value import KeyValue  # noqa: PLC0415
 
         d = dict(src_dict)
-        _creation_time = d.pop("creationTime", UNSET)
-        creation_time: datetime.datetime | Unset
-        if isinstance(_creation_time, Unset):
-            creation_time = UNSET
+        _creation_time = d.pop("creationTime", None)
+        creation_time: datetime.datetime | None
+        if _creation_time is None:
+            creation_time = None
         else:
             creation_time = datetime.datetime.fromisoformat(_creation_time)
 
-        def _parse_credentials(data: object) -> list[KeyValue] | None | Unset:
+        def _parse_credentials(data: object) -> list[KeyValue] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -119,28 +115,24 @@ class GatewayAccount:
                 return credentials_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[KeyValue] | None | Unset, data)
+            return cast(list[KeyValue] | None, data)
 
-        credentials = _parse_credentials(d.pop("credentials", UNSET))
+        credentials = _parse_credentials(d.pop("credentials", None))
 
-        def _parse_name(data: object) -> None | str | Unset:
+        def _parse_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+        name = _parse_name(d.pop("name", None))
 
-        def _parse_payment_gateway_name(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_name = _parse_payment_gateway_name(
-            d.pop("paymentGatewayName", UNSET)
+            d.pop("paymentGatewayName", None)
         )
 
         gateway_account = cls(

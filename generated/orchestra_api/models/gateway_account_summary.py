@@ -7,8 +7,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="GatewayAccountSummary")
 
 
@@ -17,42 +15,41 @@ class GatewayAccountSummary:
     """Output Model for designating a payment gateway account with a client certificate
 
     Attributes:
-        creation_time (datetime.datetime | Unset): Date and time the credentials were stored
-        name (None | str | Unset): Name of account
-        payment_gateway_name (None | str | Unset): Unique name of the Payment Gateway the account information relates
-            to.
+        creation_time (datetime.datetime | None): Date and time the credentials were stored
+        name (str | None): Name of account
+        payment_gateway_name (str | None): Unique name of the Payment Gateway the account information relates to.
     """
 
-    creation_time: datetime.datetime | Unset = UNSET
-    name: None | str | Unset = UNSET
-    payment_gateway_name: None | str | Unset = UNSET
+    creation_time: datetime.datetime | None = None
+    name: str | None = None
+    payment_gateway_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        creation_time: str | Unset = UNSET
-        if not isinstance(self.creation_time, Unset):
+        creation_time: str | None = None
+        if self.creation_time is not None:
             creation_time = self.creation_time.isoformat()
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
+        name: str | None
+        if self.name is None:
+            name = None
         else:
             name = self.name
 
-        payment_gateway_name: None | str | Unset
-        if isinstance(self.payment_gateway_name, Unset):
-            payment_gateway_name = UNSET
+        payment_gateway_name: str | None
+        if self.payment_gateway_name is None:
+            payment_gateway_name = None
         else:
             payment_gateway_name = self.payment_gateway_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if creation_time is not UNSET:
+        if creation_time is not None:
             field_dict["creationTime"] = creation_time
-        if name is not UNSET:
+        if name is not None:
             field_dict["name"] = name
-        if payment_gateway_name is not UNSET:
+        if payment_gateway_name is not None:
             field_dict["paymentGatewayName"] = payment_gateway_name
 
         return field_dict
@@ -60,31 +57,27 @@ class GatewayAccountSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _creation_time = d.pop("creationTime", UNSET)
-        creation_time: datetime.datetime | Unset
-        if isinstance(_creation_time, Unset):
-            creation_time = UNSET
+        _creation_time = d.pop("creationTime", None)
+        creation_time: datetime.datetime | None
+        if _creation_time is None:
+            creation_time = None
         else:
             creation_time = datetime.datetime.fromisoformat(_creation_time)
 
-        def _parse_name(data: object) -> None | str | Unset:
+        def _parse_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        name = _parse_name(d.pop("name", UNSET))
+        name = _parse_name(d.pop("name", None))
 
-        def _parse_payment_gateway_name(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_name = _parse_payment_gateway_name(
-            d.pop("paymentGatewayName", UNSET)
+            d.pop("paymentGatewayName", None)
         )
 
         gateway_account_summary = cls(

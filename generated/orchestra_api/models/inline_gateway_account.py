@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.key_value import KeyValue
 
@@ -22,8 +20,8 @@ class InlineGatewayAccount:
     `paymentGatewayAccountName` parameter, these credentials will take precedence.
 
         Attributes:
-            credentials (list[KeyValue] | None | Unset): A list of key-value pairs that represents your credentials within
-                the Payment gateway.
+            credentials (list[KeyValue] | None): A list of key-value pairs that represents your credentials within the
+                Payment gateway.
                 Each key should represent a parameter listed in the "CredentialsNames" element of the response from the list all
                 payment gateways method at `[GET] /paymentGateway`
                 Example:
@@ -33,39 +31,39 @@ class InlineGatewayAccount:
                        "Value": "VBtt666M/G098098vgdewvk0Mc-GH"
                    }
                 ]
-            payment_gateway_name (None | str | Unset): Unique name of the Payment Gateway the account information relates
-                to.
+            payment_gateway_name (str | None): Unique name of the Payment Gateway the account information relates to.
     """
 
-    credentials: list[KeyValue] | None | Unset = UNSET
-    payment_gateway_name: None | str | Unset = UNSET
+    credentials: list[KeyValue] | None = None
+    payment_gateway_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        credentials: list[dict[str, Any]] | None | Unset
-        if isinstance(self.credentials, Unset):
-            credentials = UNSET
+        credentials: list[dict[str, Any]] | None
+        if self.credentials is None:
+            credentials = None
         elif isinstance(self.credentials, list):
             credentials = []
             for credentials_type_0_item_data in self.credentials:
                 credentials_type_0_item = credentials_type_0_item_data.to_dict()
+
                 credentials.append(credentials_type_0_item)
 
         else:
             credentials = self.credentials
 
-        payment_gateway_name: None | str | Unset
-        if isinstance(self.payment_gateway_name, Unset):
-            payment_gateway_name = UNSET
+        payment_gateway_name: str | None
+        if self.payment_gateway_name is None:
+            payment_gateway_name = None
         else:
             payment_gateway_name = self.payment_gateway_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if credentials is not UNSET:
+        if credentials is not None:
             field_dict["credentials"] = credentials
-        if payment_gateway_name is not UNSET:
+        if payment_gateway_name is not None:
             field_dict["paymentGatewayName"] = payment_gateway_name
 
         return field_dict
@@ -76,10 +74,8 @@ class InlineGatewayAccount:
 
         d = dict(src_dict)
 
-        def _parse_credentials(data: object) -> list[KeyValue] | None | Unset:
+        def _parse_credentials(data: object) -> list[KeyValue] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -96,19 +92,17 @@ class InlineGatewayAccount:
                 return credentials_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[KeyValue] | None | Unset, data)
+            return cast(list[KeyValue] | None, data)
 
-        credentials = _parse_credentials(d.pop("credentials", UNSET))
+        credentials = _parse_credentials(d.pop("credentials", None))
 
-        def _parse_payment_gateway_name(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_name = _parse_payment_gateway_name(
-            d.pop("paymentGatewayName", UNSET)
+            d.pop("paymentGatewayName", None)
         )
 
         inline_gateway_account = cls(

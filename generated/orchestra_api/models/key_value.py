@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, redacted_repr
+from ..types import redacted_repr
 
 T = TypeVar("T", bound="KeyValue")
 
@@ -16,33 +16,33 @@ class KeyValue:
     """A helper class
 
     Attributes:
-        key (None | str | Unset): Key
-        value (None | str | Unset): Value
+        key (str | None): Key
+        value (str | None): Value
     """
 
-    key: None | str | Unset = UNSET
-    value: None | str | Unset = _attrs_field(default=UNSET, repr=redacted_repr)
+    key: str | None = None
+    value: str | None = _attrs_field(default=None, repr=redacted_repr)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        key: None | str | Unset
-        if isinstance(self.key, Unset):
-            key = UNSET
+        key: str | None
+        if self.key is None:
+            key = None
         else:
             key = self.key
 
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
+        value: str | None
+        if self.value is None:
+            value = None
         else:
             value = self.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if key is not UNSET:
+        if key is not None:
             field_dict["key"] = key
-        if value is not UNSET:
+        if value is not None:
             field_dict["value"] = value
 
         return field_dict
@@ -51,23 +51,19 @@ class KeyValue:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_key(data: object) -> None | str | Unset:
+        def _parse_key(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        key = _parse_key(d.pop("key", UNSET))
+        key = _parse_key(d.pop("key", None))
 
-        def _parse_value(data: object) -> None | str | Unset:
+        def _parse_value(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        value = _parse_value(d.pop("value", UNSET))
+        value = _parse_value(d.pop("value", None))
 
         key_value = cls(
             key=key,

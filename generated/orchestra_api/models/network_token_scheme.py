@@ -11,7 +11,7 @@ class NetworkTokenScheme(StrEnum):
     """
 
     AMEX = "Amex"
-    MASTERCARD = "MasterCard"
+    MASTER_CARD = "MasterCard"
     VISA = "Visa"
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..models.currency_code import CurrencyCode
 from ..models.operation_type import OperationType
 from ..models.result_code import ResultCode
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OperationResult")
 
@@ -18,135 +17,135 @@ T = TypeVar("T", bound="OperationResult")
 class OperationResult:
     """
     Attributes:
-        amount (float | Unset):
-        authorization_code (None | str | Unset):
-        currency (CurrencyCode | Unset):
-        custom_gateway_response (Any | Unset):
-        gateway_name (None | str | Unset):
-        gateway_reference (None | str | Unset):
-        gateway_result_code (None | str | Unset):
-        gateway_result_description (None | str | Unset):
-        gateway_result_sub_code (None | str | Unset):
-        gateway_result_sub_description (None | str | Unset):
-        gateway_token (Any | Unset):
-        operation_result_code (ResultCode | Unset):
-        operation_result_description (None | str | Unset):
-        operation_type (OperationType | Unset):
+        amount (float | None):
+        authorization_code (str | None):
+        currency (CurrencyCode | None):
+        custom_gateway_response (Any | None):
+        gateway_name (str | None):
+        gateway_reference (str | None):
+        gateway_result_code (str | None):
+        gateway_result_description (str | None):
+        gateway_result_sub_code (str | None):
+        gateway_result_sub_description (str | None):
+        gateway_token (Any | None):
+        operation_result_code (ResultCode | None):
+        operation_result_description (str | None):
+        operation_type (OperationType | None):
     """
 
-    amount: float | Unset = UNSET
-    authorization_code: None | str | Unset = UNSET
-    currency: CurrencyCode | Unset = UNSET
-    custom_gateway_response: Any | Unset = UNSET
-    gateway_name: None | str | Unset = UNSET
-    gateway_reference: None | str | Unset = UNSET
-    gateway_result_code: None | str | Unset = UNSET
-    gateway_result_description: None | str | Unset = UNSET
-    gateway_result_sub_code: None | str | Unset = UNSET
-    gateway_result_sub_description: None | str | Unset = UNSET
-    gateway_token: Any | Unset = UNSET
-    operation_result_code: ResultCode | Unset = UNSET
-    operation_result_description: None | str | Unset = UNSET
-    operation_type: OperationType | Unset = UNSET
+    amount: float | None = None
+    authorization_code: str | None = None
+    currency: CurrencyCode | None = None
+    custom_gateway_response: Any | None = None
+    gateway_name: str | None = None
+    gateway_reference: str | None = None
+    gateway_result_code: str | None = None
+    gateway_result_description: str | None = None
+    gateway_result_sub_code: str | None = None
+    gateway_result_sub_description: str | None = None
+    gateway_token: Any | None = None
+    operation_result_code: ResultCode | None = None
+    operation_result_description: str | None = None
+    operation_type: OperationType | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         amount = self.amount
 
-        authorization_code: None | str | Unset
-        if isinstance(self.authorization_code, Unset):
-            authorization_code = UNSET
+        authorization_code: str | None
+        if self.authorization_code is None:
+            authorization_code = None
         else:
             authorization_code = self.authorization_code
 
-        currency: str | Unset = UNSET
-        if not isinstance(self.currency, Unset):
+        currency: str | None = None
+        if self.currency is not None:
             currency = self.currency.value
 
         custom_gateway_response = self.custom_gateway_response
 
-        gateway_name: None | str | Unset
-        if isinstance(self.gateway_name, Unset):
-            gateway_name = UNSET
+        gateway_name: str | None
+        if self.gateway_name is None:
+            gateway_name = None
         else:
             gateway_name = self.gateway_name
 
-        gateway_reference: None | str | Unset
-        if isinstance(self.gateway_reference, Unset):
-            gateway_reference = UNSET
+        gateway_reference: str | None
+        if self.gateway_reference is None:
+            gateway_reference = None
         else:
             gateway_reference = self.gateway_reference
 
-        gateway_result_code: None | str | Unset
-        if isinstance(self.gateway_result_code, Unset):
-            gateway_result_code = UNSET
+        gateway_result_code: str | None
+        if self.gateway_result_code is None:
+            gateway_result_code = None
         else:
             gateway_result_code = self.gateway_result_code
 
-        gateway_result_description: None | str | Unset
-        if isinstance(self.gateway_result_description, Unset):
-            gateway_result_description = UNSET
+        gateway_result_description: str | None
+        if self.gateway_result_description is None:
+            gateway_result_description = None
         else:
             gateway_result_description = self.gateway_result_description
 
-        gateway_result_sub_code: None | str | Unset
-        if isinstance(self.gateway_result_sub_code, Unset):
-            gateway_result_sub_code = UNSET
+        gateway_result_sub_code: str | None
+        if self.gateway_result_sub_code is None:
+            gateway_result_sub_code = None
         else:
             gateway_result_sub_code = self.gateway_result_sub_code
 
-        gateway_result_sub_description: None | str | Unset
-        if isinstance(self.gateway_result_sub_description, Unset):
-            gateway_result_sub_description = UNSET
+        gateway_result_sub_description: str | None
+        if self.gateway_result_sub_description is None:
+            gateway_result_sub_description = None
         else:
             gateway_result_sub_description = self.gateway_result_sub_description
 
         gateway_token = self.gateway_token
 
-        operation_result_code: str | Unset = UNSET
-        if not isinstance(self.operation_result_code, Unset):
+        operation_result_code: str | None = None
+        if self.operation_result_code is not None:
             operation_result_code = self.operation_result_code.value
 
-        operation_result_description: None | str | Unset
-        if isinstance(self.operation_result_description, Unset):
-            operation_result_description = UNSET
+        operation_result_description: str | None
+        if self.operation_result_description is None:
+            operation_result_description = None
         else:
             operation_result_description = self.operation_result_description
 
-        operation_type: str | Unset = UNSET
-        if not isinstance(self.operation_type, Unset):
+        operation_type: str | None = None
+        if self.operation_type is not None:
             operation_type = self.operation_type.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if amount is not UNSET:
+        if amount is not None:
             field_dict["amount"] = amount
-        if authorization_code is not UNSET:
+        if authorization_code is not None:
             field_dict["authorizationCode"] = authorization_code
-        if currency is not UNSET:
+        if currency is not None:
             field_dict["currency"] = currency
-        if custom_gateway_response is not UNSET:
+        if custom_gateway_response is not None:
             field_dict["customGatewayResponse"] = custom_gateway_response
-        if gateway_name is not UNSET:
+        if gateway_name is not None:
             field_dict["gatewayName"] = gateway_name
-        if gateway_reference is not UNSET:
+        if gateway_reference is not None:
             field_dict["gatewayReference"] = gateway_reference
-        if gateway_result_code is not UNSET:
+        if gateway_result_code is not None:
             field_dict["gatewayResultCode"] = gateway_result_code
-        if gateway_result_description is not UNSET:
+        if gateway_result_description is not None:
             field_dict["gatewayResultDescription"] = gateway_result_description
-        if gateway_result_sub_code is not UNSET:
+        if gateway_result_sub_code is not None:
             field_dict["gatewayResultSubCode"] = gateway_result_sub_code
-        if gateway_result_sub_description is not UNSET:
+        if gateway_result_sub_description is not None:
             field_dict["gatewayResultSubDescription"] = gateway_result_sub_description
-        if gateway_token is not UNSET:
+        if gateway_token is not None:
             field_dict["gatewayToken"] = gateway_token
-        if operation_result_code is not UNSET:
+        if operation_result_code is not None:
             field_dict["operationResultCode"] = operation_result_code
-        if operation_result_description is not UNSET:
+        if operation_result_description is not None:
             field_dict["operationResultDescription"] = operation_result_description
-        if operation_type is not UNSET:
+        if operation_type is not None:
             field_dict["operationType"] = operation_type
 
         return field_dict
@@ -154,114 +153,96 @@ class OperationResult:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        amount = d.pop("amount", UNSET)
+        amount = d.pop("amount", None)
 
-        def _parse_authorization_code(data: object) -> None | str | Unset:
+        def _parse_authorization_code(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        authorization_code = _parse_authorization_code(
-            d.pop("authorizationCode", UNSET)
-        )
+        authorization_code = _parse_authorization_code(d.pop("authorizationCode", None))
 
-        _currency = d.pop("currency", UNSET)
-        currency: CurrencyCode | Unset
-        if isinstance(_currency, Unset):
-            currency = UNSET
+        _currency = d.pop("currency", None)
+        currency: CurrencyCode | None
+        if _currency is None:
+            currency = None
         else:
             currency = CurrencyCode(_currency)
 
-        custom_gateway_response = d.pop("customGatewayResponse", UNSET)
+        custom_gateway_response = d.pop("customGatewayResponse", None)
 
-        def _parse_gateway_name(data: object) -> None | str | Unset:
+        def _parse_gateway_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        gateway_name = _parse_gateway_name(d.pop("gatewayName", UNSET))
+        gateway_name = _parse_gateway_name(d.pop("gatewayName", None))
 
-        def _parse_gateway_reference(data: object) -> None | str | Unset:
+        def _parse_gateway_reference(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        gateway_reference = _parse_gateway_reference(d.pop("gatewayReference", UNSET))
+        gateway_reference = _parse_gateway_reference(d.pop("gatewayReference", None))
 
-        def _parse_gateway_result_code(data: object) -> None | str | Unset:
+        def _parse_gateway_result_code(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         gateway_result_code = _parse_gateway_result_code(
-            d.pop("gatewayResultCode", UNSET)
+            d.pop("gatewayResultCode", None)
         )
 
-        def _parse_gateway_result_description(data: object) -> None | str | Unset:
+        def _parse_gateway_result_description(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         gateway_result_description = _parse_gateway_result_description(
-            d.pop("gatewayResultDescription", UNSET)
+            d.pop("gatewayResultDescription", None)
         )
 
-        def _parse_gateway_result_sub_code(data: object) -> None | str | Unset:
+        def _parse_gateway_result_sub_code(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         gateway_result_sub_code = _parse_gateway_result_sub_code(
-            d.pop("gatewayResultSubCode", UNSET)
+            d.pop("gatewayResultSubCode", None)
         )
 
-        def _parse_gateway_result_sub_description(data: object) -> None | str | Unset:
+        def _parse_gateway_result_sub_description(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         gateway_result_sub_description = _parse_gateway_result_sub_description(
-            d.pop("gatewayResultSubDescription", UNSET)
+            d.pop("gatewayResultSubDescription", None)
         )
 
-        gateway_token = d.pop("gatewayToken", UNSET)
+        gateway_token = d.pop("gatewayToken", None)
 
-        _operation_result_code = d.pop("operationResultCode", UNSET)
-        operation_result_code: ResultCode | Unset
-        if isinstance(_operation_result_code, Unset):
-            operation_result_code = UNSET
+        _operation_result_code = d.pop("operationResultCode", None)
+        operation_result_code: ResultCode | None
+        if _operation_result_code is None:
+            operation_result_code = None
         else:
             operation_result_code = ResultCode(_operation_result_code)
 
-        def _parse_operation_result_description(data: object) -> None | str | Unset:
+        def _parse_operation_result_description(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         operation_result_description = _parse_operation_result_description(
-            d.pop("operationResultDescription", UNSET)
+            d.pop("operationResultDescription", None)
         )
 
-        _operation_type = d.pop("operationType", UNSET)
-        operation_type: OperationType | Unset
-        if isinstance(_operation_type, Unset):
-            operation_type = UNSET
+        _operation_type = d.pop("operationType", None)
+        operation_type: OperationType | None
+        if _operation_type is None:
+            operation_type = None
         else:
             operation_type = OperationType(_operation_type)
 

@@ -12,7 +12,7 @@ class OperationType(StrEnum):
 
     CAPTURE = "Capture"
     CHARGE = "Charge"
-    PREAUTH = "PreAuth"
+    PRE_AUTH = "PreAuth"
     REFUND = "Refund"
     STATUS = "Status"
     TOKENIZE = "Tokenize"

@@ -11,11 +11,11 @@ class ResultCode(StrEnum):
     """
 
     ACCEPTED = "Accepted"
-    FATALFAILURE = "FatalFailure"
-    NOTIMPLEMENTED = "NotImplemented"
+    FATAL_FAILURE = "FatalFailure"
+    NOT_IMPLEMENTED = "NotImplemented"
     REJECTED = "Rejected"
     SUCCESS = "Success"
-    TEMPORARYFAILURE = "TemporaryFailure"
+    TEMPORARY_FAILURE = "TemporaryFailure"
 
     def __str__(self) -> str:
         return str(self.value)

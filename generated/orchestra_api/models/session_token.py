@@ -6,8 +6,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="SessionToken")
 
 
@@ -15,23 +13,23 @@ T = TypeVar("T", bound="SessionToken")
 class SessionToken:
     """
     Attributes:
-        token (None | str | Unset):
+        token (str | None):
     """
 
-    token: None | str | Unset = UNSET
+    token: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token: None | str | Unset
-        if isinstance(self.token, Unset):
-            token = UNSET
+        token: str | None
+        if self.token is None:
+            token = None
         else:
             token = self.token
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if token is not UNSET:
+        if token is not None:
             field_dict["token"] = token
 
         return field_dict
@@ -40,14 +38,12 @@ class SessionToken:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_token(data: object) -> None | str | Unset:
+        def _parse_token(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        token = _parse_token(d.pop("token", UNSET))
+        token = _parse_token(d.pop("token", None))
 
         session_token = cls(
             token=token,

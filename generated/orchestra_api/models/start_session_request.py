@@ -10,7 +10,6 @@ from ..models.card_type import CardType
 from ..models.currency_code import CurrencyCode
 from ..models.e_wallet_mode import EWalletMode
 from ..models.e_wallet_operation import EWalletOperation
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.fallback_gateway import FallbackGateway
@@ -24,56 +23,57 @@ T = TypeVar("T", bound="StartSessionRequest")
 class StartSessionRequest:
     """
     Attributes:
-        allowed_brands (list[CardType] | None | Unset):
-        allowede_wallet_account_ids (list[str] | None | Unset):
-        amount (float | Unset):
-        country_code (None | str | Unset):
-        currency_code (CurrencyCode | Unset):
-        customer_email (None | str | Unset):
-        customer_name (None | str | Unset):
-        customer_phone (None | str | Unset):
-        fallback_upgs (list[FallbackGateway] | None | Unset):
-        mode (EWalletMode | Unset):
-        operation (EWalletOperation | Unset):
-        payment_gateway_account_id (None | str | Unset):
-        payment_note (None | str | Unset):
-        public_key (None | str | Unset):
-        stored_cards (list[StoredCard] | None | Unset):
+        allowed_brands (list[CardType] | None):
+        allowede_wallet_account_ids (list[str] | None):
+        amount (float | None):
+        country_code (str | None):
+        currency_code (CurrencyCode | None):
+        customer_email (str | None):
+        customer_name (str | None):
+        customer_phone (str | None):
+        fallback_upgs (list[FallbackGateway] | None):
+        mode (EWalletMode | None):
+        operation (EWalletOperation | None):
+        payment_gateway_account_id (str | None):
+        payment_note (str | None):
+        public_key (str | None):
+        stored_cards (list[StoredCard] | None):
     """
 
-    allowed_brands: list[CardType] | None | Unset = UNSET
-    allowede_wallet_account_ids: list[str] | None | Unset = UNSET
-    amount: float | Unset = UNSET
-    country_code: None | str | Unset = UNSET
-    currency_code: CurrencyCode | Unset = UNSET
-    customer_email: None | str | Unset = UNSET
-    customer_name: None | str | Unset = UNSET
-    customer_phone: None | str | Unset = UNSET
-    fallback_upgs: list[FallbackGateway] | None | Unset = UNSET
-    mode: EWalletMode | Unset = UNSET
-    operation: EWalletOperation | Unset = UNSET
-    payment_gateway_account_id: None | str | Unset = UNSET
-    payment_note: None | str | Unset = UNSET
-    public_key: None | str | Unset = UNSET
-    stored_cards: list[StoredCard] | None | Unset = UNSET
+    allowed_brands: list[CardType] | None = None
+    allowede_wallet_account_ids: list[str] | None = None
+    amount: float | None = None
+    country_code: str | None = None
+    currency_code: CurrencyCode | None = None
+    customer_email: str | None = None
+    customer_name: str | None = None
+    customer_phone: str | None = None
+    fallback_upgs: list[FallbackGateway] | None = None
+    mode: EWalletMode | None = None
+    operation: EWalletOperation | None = None
+    payment_gateway_account_id: str | None = None
+    payment_note: str | None = None
+    public_key: str | None = None
+    stored_cards: list[StoredCard] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        allowed_brands: list[str] | None | Unset
-        if isinstance(self.allowed_brands, Unset):
-            allowed_brands = UNSET
+        allowed_brands: list[str] | None
+        if self.allowed_brands is None:
+            allowed_brands = None
         elif isinstance(self.allowed_brands, list):
             allowed_brands = []
             for allowed_brands_type_0_item_data in self.allowed_brands:
                 allowed_brands_type_0_item = allowed_brands_type_0_item_data.value
+
                 allowed_brands.append(allowed_brands_type_0_item)
 
         else:
             allowed_brands = self.allowed_brands
 
-        allowede_wallet_account_ids: list[str] | None | Unset
-        if isinstance(self.allowede_wallet_account_ids, Unset):
-            allowede_wallet_account_ids = UNSET
+        allowede_wallet_account_ids: list[str] | None
+        if self.allowede_wallet_account_ids is None:
+            allowede_wallet_account_ids = None
         elif isinstance(self.allowede_wallet_account_ids, list):
             allowede_wallet_account_ids = self.allowede_wallet_account_ids
 
@@ -82,79 +82,81 @@ class StartSessionRequest:
 
         amount = self.amount
 
-        country_code: None | str | Unset
-        if isinstance(self.country_code, Unset):
-            country_code = UNSET
+        country_code: str | None
+        if self.country_code is None:
+            country_code = None
         else:
             country_code = self.country_code
 
-        currency_code: str | Unset = UNSET
-        if not isinstance(self.currency_code, Unset):
+        currency_code: str | None = None
+        if self.currency_code is not None:
             currency_code = self.currency_code.value
 
-        customer_email: None | str | Unset
-        if isinstance(self.customer_email, Unset):
-            customer_email = UNSET
+        customer_email: str | None
+        if self.customer_email is None:
+            customer_email = None
         else:
             customer_email = self.customer_email
 
-        customer_name: None | str | Unset
-        if isinstance(self.customer_name, Unset):
-            customer_name = UNSET
+        customer_name: str | None
+        if self.customer_name is None:
+            customer_name = None
         else:
             customer_name = self.customer_name
 
-        customer_phone: None | str | Unset
-        if isinstance(self.customer_phone, Unset):
-            customer_phone = UNSET
+        customer_phone: str | None
+        if self.customer_phone is None:
+            customer_phone = None
         else:
             customer_phone = self.customer_phone
 
-        fallback_upgs: list[dict[str, Any]] | None | Unset
-        if isinstance(self.fallback_upgs, Unset):
-            fallback_upgs = UNSET
+        fallback_upgs: list[dict[str, Any]] | None
+        if self.fallback_upgs is None:
+            fallback_upgs = None
         elif isinstance(self.fallback_upgs, list):
             fallback_upgs = []
             for fallback_upgs_type_0_item_data in self.fallback_upgs:
                 fallback_upgs_type_0_item = fallback_upgs_type_0_item_data.to_dict()
+
                 fallback_upgs.append(fallback_upgs_type_0_item)
 
         else:
             fallback_upgs = self.fallback_upgs
 
-        mode: str | Unset = UNSET
-        if not isinstance(self.mode, Unset):
+        mode: str | None = None
+        if self.mode is not None:
             mode = self.mode.value
 
-        operation: str | Unset = UNSET
-        if not isinstance(self.operation, Unset):
+        operation: str | None = None
+        if self.operation is not None:
             operation = self.operation.value
 
-        payment_gateway_account_id: None | str | Unset
-        if isinstance(self.payment_gateway_account_id, Unset):
-            payment_gateway_account_id = UNSET
+        payment_gateway_account_id: str | None
+        if self.payment_gateway_account_id is None:
+            payment_gateway_account_id = None
         else:
             payment_gateway_account_id = self.payment_gateway_account_id
 
-        payment_note: None | str | Unset
-        if isinstance(self.payment_note, Unset):
-            payment_note = UNSET
+        payment_note: str | None
+        if self.payment_note is None:
+            payment_note = None
         else:
             payment_note = self.payment_note
 
-        public_key: None | str | Unset
-        if isinstance(self.public_key, Unset):
-            public_key = UNSET
+        public_key: str | None
+        if self.public_key is None:
+            public_key = None
         else:
             public_key = self.public_key
 
-        stored_cards: list[dict[str, Any]] | None | Unset
-        if isinstance(self.stored_cards, Unset):
-            stored_cards = UNSET
+        stored_cards: list[dict[str, Any]] | None
+        if self.stored_cards is None:
+            stored_cards = None
         elif isinstance(self.stored_cards, list):
             stored_cards = []
             for stored_cards_type_0_item_data in self.stored_cards:
                 stored_cards_type_0_item = stored_cards_type_0_item_data.to_dict()
+
                 stored_cards.append(stored_cards_type_0_item)
 
         else:
@@ -163,35 +165,35 @@ class StartSessionRequest:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if allowed_brands is not UNSET:
+        if allowed_brands is not None:
             field_dict["allowedBrands"] = allowed_brands
-        if allowede_wallet_account_ids is not UNSET:
+        if allowede_wallet_account_ids is not None:
             field_dict["allowedeWalletAccountIds"] = allowede_wallet_account_ids
-        if amount is not UNSET:
+        if amount is not None:
             field_dict["amount"] = amount
-        if country_code is not UNSET:
+        if country_code is not None:
             field_dict["countryCode"] = country_code
-        if currency_code is not UNSET:
+        if currency_code is not None:
             field_dict["currencyCode"] = currency_code
-        if customer_email is not UNSET:
+        if customer_email is not None:
             field_dict["customerEmail"] = customer_email
-        if customer_name is not UNSET:
+        if customer_name is not None:
             field_dict["customerName"] = customer_name
-        if customer_phone is not UNSET:
+        if customer_phone is not None:
             field_dict["customerPhone"] = customer_phone
-        if fallback_upgs is not UNSET:
+        if fallback_upgs is not None:
             field_dict["fallbackUpgs"] = fallback_upgs
-        if mode is not UNSET:
+        if mode is not None:
             field_dict["mode"] = mode
-        if operation is not UNSET:
+        if operation is not None:
             field_dict["operation"] = operation
-        if payment_gateway_account_id is not UNSET:
+        if payment_gateway_account_id is not None:
             field_dict["paymentGatewayAccountId"] = payment_gateway_account_id
-        if payment_note is not UNSET:
+        if payment_note is not None:
             field_dict["paymentNote"] = payment_note
-        if public_key is not UNSET:
+        if public_key is not None:
             field_dict["publicKey"] = public_key
-        if stored_cards is not UNSET:
+        if stored_cards is not None:
             field_dict["storedCards"] = stored_cards
 
         return field_dict
@@ -203,10 +205,8 @@ class StartSessionRequest:
 
         d = dict(src_dict)
 
-        def _parse_allowed_brands(data: object) -> list[CardType] | None | Unset:
+        def _parse_allowed_brands(data: object) -> list[CardType] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -223,16 +223,12 @@ class StartSessionRequest:
                 return allowed_brands_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[CardType] | None | Unset, data)
+            return cast(list[CardType] | None, data)
 
-        allowed_brands = _parse_allowed_brands(d.pop("allowedBrands", UNSET))
+        allowed_brands = _parse_allowed_brands(d.pop("allowedBrands", None))
 
-        def _parse_allowede_wallet_account_ids(
-            data: object,
-        ) -> list[str] | None | Unset:
+        def _parse_allowede_wallet_account_ids(data: object) -> list[str] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -242,61 +238,51 @@ class StartSessionRequest:
                 return allowede_wallet_account_ids_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
+            return cast(list[str] | None, data)
 
         allowede_wallet_account_ids = _parse_allowede_wallet_account_ids(
-            d.pop("allowedeWalletAccountIds", UNSET)
+            d.pop("allowedeWalletAccountIds", None)
         )
 
-        amount = d.pop("amount", UNSET)
+        amount = d.pop("amount", None)
 
-        def _parse_country_code(data: object) -> None | str | Unset:
+        def _parse_country_code(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        country_code = _parse_country_code(d.pop("countryCode", UNSET))
+        country_code = _parse_country_code(d.pop("countryCode", None))
 
-        _currency_code = d.pop("currencyCode", UNSET)
-        currency_code: CurrencyCode | Unset
-        if isinstance(_currency_code, Unset):
-            currency_code = UNSET
+        _currency_code = d.pop("currencyCode", None)
+        currency_code: CurrencyCode | None
+        if _currency_code is None:
+            currency_code = None
         else:
             currency_code = CurrencyCode(_currency_code)
 
-        def _parse_customer_email(data: object) -> None | str | Unset:
+        def _parse_customer_email(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        customer_email = _parse_customer_email(d.pop("customerEmail", UNSET))
+        customer_email = _parse_customer_email(d.pop("customerEmail", None))
 
-        def _parse_customer_name(data: object) -> None | str | Unset:
+        def _parse_customer_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        customer_name = _parse_customer_name(d.pop("customerName", UNSET))
+        customer_name = _parse_customer_name(d.pop("customerName", None))
 
-        def _parse_customer_phone(data: object) -> None | str | Unset:
+        def _parse_customer_phone(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        customer_phone = _parse_customer_phone(d.pop("customerPhone", UNSET))
+        customer_phone = _parse_customer_phone(d.pop("customerPhone", None))
 
-        def _parse_fallback_upgs(data: object) -> list[FallbackGateway] | None | Unset:
+        def _parse_fallback_upgs(data: object) -> list[FallbackGateway] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -313,57 +299,49 @@ class StartSessionRequest:
                 return fallback_upgs_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[FallbackGateway] | None | Unset, data)
+            return cast(list[FallbackGateway] | None, data)
 
-        fallback_upgs = _parse_fallback_upgs(d.pop("fallbackUpgs", UNSET))
+        fallback_upgs = _parse_fallback_upgs(d.pop("fallbackUpgs", None))
 
-        _mode = d.pop("mode", UNSET)
-        mode: EWalletMode | Unset
-        if isinstance(_mode, Unset):
-            mode = UNSET
+        _mode = d.pop("mode", None)
+        mode: EWalletMode | None
+        if _mode is None:
+            mode = None
         else:
             mode = EWalletMode(_mode)
 
-        _operation = d.pop("operation", UNSET)
-        operation: EWalletOperation | Unset
-        if isinstance(_operation, Unset):
-            operation = UNSET
+        _operation = d.pop("operation", None)
+        operation: EWalletOperation | None
+        if _operation is None:
+            operation = None
         else:
             operation = EWalletOperation(_operation)
 
-        def _parse_payment_gateway_account_id(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_account_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_account_id = _parse_payment_gateway_account_id(
-            d.pop("paymentGatewayAccountId", UNSET)
+            d.pop("paymentGatewayAccountId", None)
         )
 
-        def _parse_payment_note(data: object) -> None | str | Unset:
+        def _parse_payment_note(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        payment_note = _parse_payment_note(d.pop("paymentNote", UNSET))
+        payment_note = _parse_payment_note(d.pop("paymentNote", None))
 
-        def _parse_public_key(data: object) -> None | str | Unset:
+        def _parse_public_key(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        public_key = _parse_public_key(d.pop("publicKey", UNSET))
+        public_key = _parse_public_key(d.pop("publicKey", None))
 
-        def _parse_stored_cards(data: object) -> list[StoredCard] | None | Unset:
+        def _parse_stored_cards(data: object) -> list[StoredCard] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -380,9 +358,9 @@ class StartSessionRequest:
                 return stored_cards_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[StoredCard] | None | Unset, data)
+            return cast(list[StoredCard] | None, data)
 
-        stored_cards = _parse_stored_cards(d.pop("storedCards", UNSET))
+        stored_cards = _parse_stored_cards(d.pop("storedCards", None))
 
         start_session_request = cls(
             allowed_brands=allowed_brands,

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.network_token_scheme import NetworkTokenScheme
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.inline_gateway_account import InlineGatewayAccount
@@ -21,78 +20,77 @@ class StatusRequest:
     """Model for requesting a previous transaction ststus
 
     Attributes:
-        certificate_name (None | str | Unset): Optional parameter if the payment gateway requires authentication using a
-            client certificate. The name of the certificate that was stored in our system via our <a
+        certificate_name (str | None): Optional parameter if the payment gateway requires authentication using a client
+            certificate. The name of the certificate that was stored in our system via our <a
             href="https://portal.orchestrasolutions.com" target="_blank">users portal</a>
-        my_ref (None | str | Unset): The reference Id given by the merchant that this operation is referring to.
-        network_token_brand (NetworkTokenScheme | Unset):
-        payment_gateway_account (InlineGatewayAccount | Unset): The raw credentials necessary to connect to the chosen
+        my_ref (str | None): The reference Id given by the merchant that this operation is referring to.
+        network_token_brand (NetworkTokenScheme | None):
+        payment_gateway_account (InlineGatewayAccount | None): The raw credentials necessary to connect to the chosen
             payment gateway as defined in `GET /PaymentGateway`.
             **Please note**, if you provide us with both the raw details here and a stored Payment Gateway Account in the
             `paymentGatewayAccountName` parameter, these credentials will take precedence.
-        payment_gateway_account_name (None | str | Unset): The reference name provided to the stored Payment Gateway
-            Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+        payment_gateway_account_name (str | None): The reference name provided to the stored Payment Gateway Account as
+            set in `PUT /PaymentGatewayAccounts/{name}`.
             **Please note**, if you provide us with both this parameter and the raw credentials in the
             `paymentGatewayAccount` object, this parameter will be ignored and the raw credentials will take precedence.
-        ref_trans_id (None | str | Unset): The transaction Id given by the payment gateway that this operation is
-            referring to.
+        ref_trans_id (str | None): The transaction Id given by the payment gateway that this operation is referring to.
     """
 
-    certificate_name: None | str | Unset = UNSET
-    my_ref: None | str | Unset = UNSET
-    network_token_brand: NetworkTokenScheme | Unset = UNSET
-    payment_gateway_account: InlineGatewayAccount | Unset = UNSET
-    payment_gateway_account_name: None | str | Unset = UNSET
-    ref_trans_id: None | str | Unset = UNSET
+    certificate_name: str | None = None
+    my_ref: str | None = None
+    network_token_brand: NetworkTokenScheme | None = None
+    payment_gateway_account: InlineGatewayAccount | None = None
+    payment_gateway_account_name: str | None = None
+    ref_trans_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        certificate_name: None | str | Unset
-        if isinstance(self.certificate_name, Unset):
-            certificate_name = UNSET
+        certificate_name: str | None
+        if self.certificate_name is None:
+            certificate_name = None
         else:
             certificate_name = self.certificate_name
 
-        my_ref: None | str | Unset
-        if isinstance(self.my_ref, Unset):
-            my_ref = UNSET
+        my_ref: str | None
+        if self.my_ref is None:
+            my_ref = None
         else:
             my_ref = self.my_ref
 
-        network_token_brand: str | Unset = UNSET
-        if not isinstance(self.network_token_brand, Unset):
+        network_token_brand: str | None = None
+        if self.network_token_brand is not None:
             network_token_brand = self.network_token_brand.value
 
-        payment_gateway_account: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payment_gateway_account, Unset):
+        payment_gateway_account: dict[str, Any] | None = None
+        if self.payment_gateway_account is not None:
             payment_gateway_account = self.payment_gateway_account.to_dict()
 
-        payment_gateway_account_name: None | str | Unset
-        if isinstance(self.payment_gateway_account_name, Unset):
-            payment_gateway_account_name = UNSET
+        payment_gateway_account_name: str | None
+        if self.payment_gateway_account_name is None:
+            payment_gateway_account_name = None
         else:
             payment_gateway_account_name = self.payment_gateway_account_name
 
-        ref_trans_id: None | str | Unset
-        if isinstance(self.ref_trans_id, Unset):
-            ref_trans_id = UNSET
+        ref_trans_id: str | None
+        if self.ref_trans_id is None:
+            ref_trans_id = None
         else:
             ref_trans_id = self.ref_trans_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if certificate_name is not UNSET:
+        if certificate_name is not None:
             field_dict["certificateName"] = certificate_name
-        if my_ref is not UNSET:
+        if my_ref is not None:
             field_dict["myRef"] = my_ref
-        if network_token_brand is not UNSET:
+        if network_token_brand is not None:
             field_dict["networkTokenBrand"] = network_token_brand
-        if payment_gateway_account is not UNSET:
+        if payment_gateway_account is not None:
             field_dict["paymentGatewayAccount"] = payment_gateway_account
-        if payment_gateway_account_name is not UNSET:
+        if payment_gateway_account_name is not None:
             field_dict["paymentGatewayAccountName"] = payment_gateway_account_name
-        if ref_trans_id is not UNSET:
+        if ref_trans_id is not None:
             field_dict["refTransId"] = ref_trans_id
 
         return field_dict
@@ -103,59 +101,51 @@ class StatusRequest:
 
         d = dict(src_dict)
 
-        def _parse_certificate_name(data: object) -> None | str | Unset:
+        def _parse_certificate_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        certificate_name = _parse_certificate_name(d.pop("certificateName", UNSET))
+        certificate_name = _parse_certificate_name(d.pop("certificateName", None))
 
-        def _parse_my_ref(data: object) -> None | str | Unset:
+        def _parse_my_ref(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        my_ref = _parse_my_ref(d.pop("myRef", UNSET))
+        my_ref = _parse_my_ref(d.pop("myRef", None))
 
-        _network_token_brand = d.pop("networkTokenBrand", UNSET)
-        network_token_brand: NetworkTokenScheme | Unset
-        if isinstance(_network_token_brand, Unset):
-            network_token_brand = UNSET
+        _network_token_brand = d.pop("networkTokenBrand", None)
+        network_token_brand: NetworkTokenScheme | None
+        if _network_token_brand is None:
+            network_token_brand = None
         else:
             network_token_brand = NetworkTokenScheme(_network_token_brand)
 
-        _payment_gateway_account = d.pop("paymentGatewayAccount", UNSET)
-        payment_gateway_account: InlineGatewayAccount | Unset
-        if isinstance(_payment_gateway_account, Unset):
-            payment_gateway_account = UNSET
+        _payment_gateway_account = d.pop("paymentGatewayAccount", None)
+        payment_gateway_account: InlineGatewayAccount | None
+        if _payment_gateway_account is None:
+            payment_gateway_account = None
         else:
             payment_gateway_account = InlineGatewayAccount.from_dict(
                 _payment_gateway_account
             )
 
-        def _parse_payment_gateway_account_name(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_account_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_account_name = _parse_payment_gateway_account_name(
-            d.pop("paymentGatewayAccountName", UNSET)
+            d.pop("paymentGatewayAccountName", None)
         )
 
-        def _parse_ref_trans_id(data: object) -> None | str | Unset:
+        def _parse_ref_trans_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        ref_trans_id = _parse_ref_trans_id(d.pop("refTransId", UNSET))
+        ref_trans_id = _parse_ref_trans_id(d.pop("refTransId", None))
 
         status_request = cls(
             certificate_name=certificate_name,

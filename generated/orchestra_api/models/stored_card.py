@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.card_type import CardType
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StoredCard")
 
@@ -16,73 +15,73 @@ T = TypeVar("T", bound="StoredCard")
 class StoredCard:
     """
     Attributes:
-        brand (CardType | Unset):
-        expiration_month (int | Unset):
-        expiration_year (int | Unset):
-        last_digits (None | str | Unset):
-        name_on_card (None | str | Unset):
-        owner_id (None | str | Unset):
-        token (None | str | Unset):
+        brand (CardType | None):
+        expiration_month (int | None):
+        expiration_year (int | None):
+        last_digits (str | None):
+        name_on_card (str | None):
+        owner_id (str | None):
+        token (str | None):
     """
 
-    brand: CardType | Unset = UNSET
-    expiration_month: int | Unset = UNSET
-    expiration_year: int | Unset = UNSET
-    last_digits: None | str | Unset = UNSET
-    name_on_card: None | str | Unset = UNSET
-    owner_id: None | str | Unset = UNSET
-    token: None | str | Unset = UNSET
+    brand: CardType | None = None
+    expiration_month: int | None = None
+    expiration_year: int | None = None
+    last_digits: str | None = None
+    name_on_card: str | None = None
+    owner_id: str | None = None
+    token: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        brand: str | Unset = UNSET
-        if not isinstance(self.brand, Unset):
+        brand: str | None = None
+        if self.brand is not None:
             brand = self.brand.value
 
         expiration_month = self.expiration_month
 
         expiration_year = self.expiration_year
 
-        last_digits: None | str | Unset
-        if isinstance(self.last_digits, Unset):
-            last_digits = UNSET
+        last_digits: str | None
+        if self.last_digits is None:
+            last_digits = None
         else:
             last_digits = self.last_digits
 
-        name_on_card: None | str | Unset
-        if isinstance(self.name_on_card, Unset):
-            name_on_card = UNSET
+        name_on_card: str | None
+        if self.name_on_card is None:
+            name_on_card = None
         else:
             name_on_card = self.name_on_card
 
-        owner_id: None | str | Unset
-        if isinstance(self.owner_id, Unset):
-            owner_id = UNSET
+        owner_id: str | None
+        if self.owner_id is None:
+            owner_id = None
         else:
             owner_id = self.owner_id
 
-        token: None | str | Unset
-        if isinstance(self.token, Unset):
-            token = UNSET
+        token: str | None
+        if self.token is None:
+            token = None
         else:
             token = self.token
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if brand is not UNSET:
+        if brand is not None:
             field_dict["brand"] = brand
-        if expiration_month is not UNSET:
+        if expiration_month is not None:
             field_dict["expirationMonth"] = expiration_month
-        if expiration_year is not UNSET:
+        if expiration_year is not None:
             field_dict["expirationYear"] = expiration_year
-        if last_digits is not UNSET:
+        if last_digits is not None:
             field_dict["lastDigits"] = last_digits
-        if name_on_card is not UNSET:
+        if name_on_card is not None:
             field_dict["nameOnCard"] = name_on_card
-        if owner_id is not UNSET:
+        if owner_id is not None:
             field_dict["ownerId"] = owner_id
-        if token is not UNSET:
+        if token is not None:
             field_dict["token"] = token
 
         return field_dict
@@ -90,52 +89,44 @@ class StoredCard:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _brand = d.pop("brand", UNSET)
-        brand: CardType | Unset
-        if isinstance(_brand, Unset):
-            brand = UNSET
+        _brand = d.pop("brand", None)
+        brand: CardType | None
+        if _brand is None:
+            brand = None
         else:
             brand = CardType(_brand)
 
-        expiration_month = d.pop("expirationMonth", UNSET)
+        expiration_month = d.pop("expirationMonth", None)
 
-        expiration_year = d.pop("expirationYear", UNSET)
+        expiration_year = d.pop("expirationYear", None)
 
-        def _parse_last_digits(data: object) -> None | str | Unset:
+        def _parse_last_digits(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        last_digits = _parse_last_digits(d.pop("lastDigits", UNSET))
+        last_digits = _parse_last_digits(d.pop("lastDigits", None))
 
-        def _parse_name_on_card(data: object) -> None | str | Unset:
+        def _parse_name_on_card(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        name_on_card = _parse_name_on_card(d.pop("nameOnCard", UNSET))
+        name_on_card = _parse_name_on_card(d.pop("nameOnCard", None))
 
-        def _parse_owner_id(data: object) -> None | str | Unset:
+        def _parse_owner_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        owner_id = _parse_owner_id(d.pop("ownerId", UNSET))
+        owner_id = _parse_owner_id(d.pop("ownerId", None))
 
-        def _parse_token(data: object) -> None | str | Unset:
+        def _parse_token(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        token = _parse_token(d.pop("token", UNSET))
+        token = _parse_token(d.pop("token", None))
 
         stored_card = cls(
             brand=brand,

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, redacted_repr
+from ..types import redacted_repr
 
 T = TypeVar("T", bound="StringToken")
 
@@ -17,41 +17,41 @@ class StringToken:
     """Model for display a string token, including the clear text
 
     Attributes:
-        clear_payload (None | str | Unset): The content of the StringToken that was stored in our system
-        create_time (datetime.datetime | Unset): Date and time the string was stored
-        token (None | str | Unset): Token ID representing the stringToken
+        clear_payload (str | None): The content of the StringToken that was stored in our system
+        create_time (datetime.datetime | None): Date and time the string was stored
+        token (str | None): Token ID representing the stringToken
     """
 
-    clear_payload: None | str | Unset = _attrs_field(default=UNSET, repr=redacted_repr)
-    create_time: datetime.datetime | Unset = UNSET
-    token: None | str | Unset = UNSET
+    clear_payload: str | None = _attrs_field(default=None, repr=redacted_repr)
+    create_time: datetime.datetime | None = None
+    token: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        clear_payload: None | str | Unset
-        if isinstance(self.clear_payload, Unset):
-            clear_payload = UNSET
+        clear_payload: str | None
+        if self.clear_payload is None:
+            clear_payload = None
         else:
             clear_payload = self.clear_payload
 
-        create_time: str | Unset = UNSET
-        if not isinstance(self.create_time, Unset):
+        create_time: str | None = None
+        if self.create_time is not None:
             create_time = self.create_time.isoformat()
 
-        token: None | str | Unset
-        if isinstance(self.token, Unset):
-            token = UNSET
+        token: str | None
+        if self.token is None:
+            token = None
         else:
             token = self.token
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if clear_payload is not UNSET:
+        if clear_payload is not None:
             field_dict["clearPayload"] = clear_payload
-        if create_time is not UNSET:
+        if create_time is not None:
             field_dict["createTime"] = create_time
-        if token is not UNSET:
+        if token is not None:
             field_dict["token"] = token
 
         return field_dict
@@ -60,30 +60,26 @@ class StringToken:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_clear_payload(data: object) -> None | str | Unset:
+        def _parse_clear_payload(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        clear_payload = _parse_clear_payload(d.pop("clearPayload", UNSET))
+        clear_payload = _parse_clear_payload(d.pop("clearPayload", None))
 
-        _create_time = d.pop("createTime", UNSET)
-        create_time: datetime.datetime | Unset
-        if isinstance(_create_time, Unset):
-            create_time = UNSET
+        _create_time = d.pop("createTime", None)
+        create_time: datetime.datetime | None
+        if _create_time is None:
+            create_time = None
         else:
             create_time = datetime.datetime.fromisoformat(_create_time)
 
-        def _parse_token(data: object) -> None | str | Unset:
+        def _parse_token(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        token = _parse_token(d.pop("token", UNSET))
+        token = _parse_token(d.pop("token", None))
 
         string_token = cls(
             clear_payload=clear_payload,

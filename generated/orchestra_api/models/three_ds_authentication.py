@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, redacted_repr
+from ..types import redacted_repr
 
 T = TypeVar("T", bound="ThreeDSAuthentication")
 
@@ -21,7 +21,7 @@ class ThreeDSAuthentication:
         merchant_name (str): Merchant name
         version (str): 3ds Version
         xid (str): transaction ID from the 3D Secure provider
-        sli (None | str | Unset): (MasterCard) Security Level Indicator
+        sli (str | None): (MasterCard) Security Level Indicator
     """
 
     authentication_value: str = _attrs_field(repr=redacted_repr)
@@ -29,7 +29,7 @@ class ThreeDSAuthentication:
     merchant_name: str
     version: str
     xid: str
-    sli: None | str | Unset = UNSET
+    sli: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,9 +43,9 @@ class ThreeDSAuthentication:
 
         xid = self.xid
 
-        sli: None | str | Unset
-        if isinstance(self.sli, Unset):
-            sli = UNSET
+        sli: str | None
+        if self.sli is None:
+            sli = None
         else:
             sli = self.sli
 
@@ -60,7 +60,7 @@ class ThreeDSAuthentication:
                 "xid": xid,
             }
         )
-        if sli is not UNSET:
+        if sli is not None:
             field_dict["sli"] = sli
 
         return field_dict
@@ -78,14 +78,12 @@ class ThreeDSAuthentication:
 
         xid = d.pop("xid")
 
-        def _parse_sli(data: object) -> None | str | Unset:
+        def _parse_sli(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        sli = _parse_sli(d.pop("sli", UNSET))
+        sli = _parse_sli(d.pop("sli", None))
 
         three_ds_authentication = cls(
             authentication_value=authentication_value,

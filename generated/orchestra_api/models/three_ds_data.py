@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, redacted_repr
+from ..types import redacted_repr
 
 T = TypeVar("T", bound="ThreeDSData")
 
@@ -15,75 +15,73 @@ T = TypeVar("T", bound="ThreeDSData")
 class ThreeDSData:
     """
     Attributes:
-        acs_transaction_id (None | str | Unset):
-        authentication_value (None | str | Unset):
-        eci (None | str | Unset):
-        sli (None | str | Unset):
-        version (None | str | Unset):
-        xid (None | str | Unset):
+        acs_transaction_id (str | None):
+        authentication_value (str | None):
+        eci (str | None):
+        sli (str | None):
+        version (str | None):
+        xid (str | None):
     """
 
-    acs_transaction_id: None | str | Unset = UNSET
-    authentication_value: None | str | Unset = _attrs_field(
-        default=UNSET, repr=redacted_repr
-    )
-    eci: None | str | Unset = UNSET
-    sli: None | str | Unset = UNSET
-    version: None | str | Unset = UNSET
-    xid: None | str | Unset = UNSET
+    acs_transaction_id: str | None = None
+    authentication_value: str | None = _attrs_field(default=None, repr=redacted_repr)
+    eci: str | None = None
+    sli: str | None = None
+    version: str | None = None
+    xid: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        acs_transaction_id: None | str | Unset
-        if isinstance(self.acs_transaction_id, Unset):
-            acs_transaction_id = UNSET
+        acs_transaction_id: str | None
+        if self.acs_transaction_id is None:
+            acs_transaction_id = None
         else:
             acs_transaction_id = self.acs_transaction_id
 
-        authentication_value: None | str | Unset
-        if isinstance(self.authentication_value, Unset):
-            authentication_value = UNSET
+        authentication_value: str | None
+        if self.authentication_value is None:
+            authentication_value = None
         else:
             authentication_value = self.authentication_value
 
-        eci: None | str | Unset
-        if isinstance(self.eci, Unset):
-            eci = UNSET
+        eci: str | None
+        if self.eci is None:
+            eci = None
         else:
             eci = self.eci
 
-        sli: None | str | Unset
-        if isinstance(self.sli, Unset):
-            sli = UNSET
+        sli: str | None
+        if self.sli is None:
+            sli = None
         else:
             sli = self.sli
 
-        version: None | str | Unset
-        if isinstance(self.version, Unset):
-            version = UNSET
+        version: str | None
+        if self.version is None:
+            version = None
         else:
             version = self.version
 
-        xid: None | str | Unset
-        if isinstance(self.xid, Unset):
-            xid = UNSET
+        xid: str | None
+        if self.xid is None:
+            xid = None
         else:
             xid = self.xid
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if acs_transaction_id is not UNSET:
+        if acs_transaction_id is not None:
             field_dict["acsTransactionId"] = acs_transaction_id
-        if authentication_value is not UNSET:
+        if authentication_value is not None:
             field_dict["authenticationValue"] = authentication_value
-        if eci is not UNSET:
+        if eci is not None:
             field_dict["eci"] = eci
-        if sli is not UNSET:
+        if sli is not None:
             field_dict["sli"] = sli
-        if version is not UNSET:
+        if version is not None:
             field_dict["version"] = version
-        if xid is not UNSET:
+        if xid is not None:
             field_dict["xid"] = xid
 
         return field_dict
@@ -92,61 +90,49 @@ class ThreeDSData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_acs_transaction_id(data: object) -> None | str | Unset:
+        def _parse_acs_transaction_id(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        acs_transaction_id = _parse_acs_transaction_id(d.pop("acsTransactionId", UNSET))
+        acs_transaction_id = _parse_acs_transaction_id(d.pop("acsTransactionId", None))
 
-        def _parse_authentication_value(data: object) -> None | str | Unset:
+        def _parse_authentication_value(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         authentication_value = _parse_authentication_value(
-            d.pop("authenticationValue", UNSET)
+            d.pop("authenticationValue", None)
         )
 
-        def _parse_eci(data: object) -> None | str | Unset:
+        def _parse_eci(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        eci = _parse_eci(d.pop("eci", UNSET))
+        eci = _parse_eci(d.pop("eci", None))
 
-        def _parse_sli(data: object) -> None | str | Unset:
+        def _parse_sli(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        sli = _parse_sli(d.pop("sli", UNSET))
+        sli = _parse_sli(d.pop("sli", None))
 
-        def _parse_version(data: object) -> None | str | Unset:
+        def _parse_version(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        version = _parse_version(d.pop("version", UNSET))
+        version = _parse_version(d.pop("version", None))
 
-        def _parse_xid(data: object) -> None | str | Unset:
+        def _parse_xid(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        xid = _parse_xid(d.pop("xid", UNSET))
+        xid = _parse_xid(d.pop("xid", None))
 
         three_ds_data = cls(
             acs_transaction_id=acs_transaction_id,

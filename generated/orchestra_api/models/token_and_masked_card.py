@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.bank_card import BankCard
     from ..models.three_ds_data import ThreeDSData
@@ -20,59 +18,59 @@ T = TypeVar("T", bound="TokenAndMaskedCard")
 class TokenAndMaskedCard:
     """
     Attributes:
-        bank_card (BankCard | Unset):
-        error_message (None | str | Unset):
-        three_ds (ThreeDSData | Unset):
-        token (None | str | Unset):
-        token_location (None | str | Unset):
+        bank_card (BankCard | None):
+        error_message (str | None):
+        three_ds (ThreeDSData | None):
+        token (str | None):
+        token_location (str | None):
     """
 
-    bank_card: BankCard | Unset = UNSET
-    error_message: None | str | Unset = UNSET
-    three_ds: ThreeDSData | Unset = UNSET
-    token: None | str | Unset = UNSET
-    token_location: None | str | Unset = UNSET
+    bank_card: BankCard | None = None
+    error_message: str | None = None
+    three_ds: ThreeDSData | None = None
+    token: str | None = None
+    token_location: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        bank_card: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.bank_card, Unset):
+        bank_card: dict[str, Any] | None = None
+        if self.bank_card is not None:
             bank_card = self.bank_card.to_dict()
 
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
+        error_message: str | None
+        if self.error_message is None:
+            error_message = None
         else:
             error_message = self.error_message
 
-        three_ds: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.three_ds, Unset):
+        three_ds: dict[str, Any] | None = None
+        if self.three_ds is not None:
             three_ds = self.three_ds.to_dict()
 
-        token: None | str | Unset
-        if isinstance(self.token, Unset):
-            token = UNSET
+        token: str | None
+        if self.token is None:
+            token = None
         else:
             token = self.token
 
-        token_location: None | str | Unset
-        if isinstance(self.token_location, Unset):
-            token_location = UNSET
+        token_location: str | None
+        if self.token_location is None:
+            token_location = None
         else:
             token_location = self.token_location
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if bank_card is not UNSET:
+        if bank_card is not None:
             field_dict["bankCard"] = bank_card
-        if error_message is not UNSET:
+        if error_message is not None:
             field_dict["errorMessage"] = error_message
-        if three_ds is not UNSET:
+        if three_ds is not None:
             field_dict["threeDS"] = three_ds
-        if token is not UNSET:
+        if token is not None:
             field_dict["token"] = token
-        if token_location is not UNSET:
+        if token_location is not None:
             field_dict["tokenLocation"] = token_location
 
         return field_dict
@@ -83,46 +81,40 @@ class TokenAndMaskedCard:
         from ..models.three_ds_data import ThreeDSData  # noqa: PLC0415
 
         d = dict(src_dict)
-        _bank_card = d.pop("bankCard", UNSET)
-        bank_card: BankCard | Unset
-        if isinstance(_bank_card, Unset):
-            bank_card = UNSET
+        _bank_card = d.pop("bankCard", None)
+        bank_card: BankCard | None
+        if _bank_card is None:
+            bank_card = None
         else:
             bank_card = BankCard.from_dict(_bank_card)
 
-        def _parse_error_message(data: object) -> None | str | Unset:
+        def _parse_error_message(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        error_message = _parse_error_message(d.pop("errorMessage", UNSET))
+        error_message = _parse_error_message(d.pop("errorMessage", None))
 
-        _three_ds = d.pop("threeDS", UNSET)
-        three_ds: ThreeDSData | Unset
-        if isinstance(_three_ds, Unset):
-            three_ds = UNSET
+        _three_ds = d.pop("threeDS", None)
+        three_ds: ThreeDSData | None
+        if _three_ds is None:
+            three_ds = None
         else:
             three_ds = ThreeDSData.from_dict(_three_ds)
 
-        def _parse_token(data: object) -> None | str | Unset:
+        def _parse_token(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        token = _parse_token(d.pop("token", UNSET))
+        token = _parse_token(d.pop("token", None))
 
-        def _parse_token_location(data: object) -> None | str | Unset:
+        def _parse_token_location(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        token_location = _parse_token_location(d.pop("tokenLocation", UNSET))
+        token_location = _parse_token_location(d.pop("tokenLocation", None))
 
         token_and_masked_card = cls(
             bank_card=bank_card,

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.network_token_scheme import NetworkTokenScheme
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.card import Card
@@ -25,53 +24,53 @@ class TokenizeRequest:
     Attributes:
         card (Card): The card details that should be charged. You can either provide us with the raw card details or
             provide a reference to the stored card details in a token.
-        certificate_name (None | str | Unset): Optional parameter if the payment gateway requires authentication using a
-            client certificate. The name of the certificate that was stored in our system via our <a
+        certificate_name (str | None): Optional parameter if the payment gateway requires authentication using a client
+            certificate. The name of the certificate that was stored in our system via our <a
             href="https://portal.orchestrasolutions.com" target="_blank">users portal</a>
-        network_token_brand (NetworkTokenScheme | Unset):
-        payer_details (PayerDetails | Unset): The billing information of the card owner
-        payment_gateway_account (InlineGatewayAccount | Unset): The raw credentials necessary to connect to the chosen
+        network_token_brand (NetworkTokenScheme | None):
+        payer_details (PayerDetails | None): The billing information of the card owner
+        payment_gateway_account (InlineGatewayAccount | None): The raw credentials necessary to connect to the chosen
             payment gateway as defined in `GET /PaymentGateway`.
             **Please note**, if you provide us with both the raw details here and a stored Payment Gateway Account in the
             `paymentGatewayAccountName` parameter, these credentials will take precedence.
-        payment_gateway_account_name (None | str | Unset): The reference name provided to the stored Payment Gateway
-            Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+        payment_gateway_account_name (str | None): The reference name provided to the stored Payment Gateway Account as
+            set in `PUT /PaymentGatewayAccounts/{name}`.
             **Please note**, if you provide us with both this parameter and the raw credentials in the
             `paymentGatewayAccount` object, this parameter will be ignored and the raw credentials will take precedence.
     """
 
     card: Card
-    certificate_name: None | str | Unset = UNSET
-    network_token_brand: NetworkTokenScheme | Unset = UNSET
-    payer_details: PayerDetails | Unset = UNSET
-    payment_gateway_account: InlineGatewayAccount | Unset = UNSET
-    payment_gateway_account_name: None | str | Unset = UNSET
+    certificate_name: str | None = None
+    network_token_brand: NetworkTokenScheme | None = None
+    payer_details: PayerDetails | None = None
+    payment_gateway_account: InlineGatewayAccount | None = None
+    payment_gateway_account_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         card = self.card.to_dict()
 
-        certificate_name: None | str | Unset
-        if isinstance(self.certificate_name, Unset):
-            certificate_name = UNSET
+        certificate_name: str | None
+        if self.certificate_name is None:
+            certificate_name = None
         else:
             certificate_name = self.certificate_name
 
-        network_token_brand: str | Unset = UNSET
-        if not isinstance(self.network_token_brand, Unset):
+        network_token_brand: str | None = None
+        if self.network_token_brand is not None:
             network_token_brand = self.network_token_brand.value
 
-        payer_details: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payer_details, Unset):
+        payer_details: dict[str, Any] | None = None
+        if self.payer_details is not None:
             payer_details = self.payer_details.to_dict()
 
-        payment_gateway_account: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payment_gateway_account, Unset):
+        payment_gateway_account: dict[str, Any] | None = None
+        if self.payment_gateway_account is not None:
             payment_gateway_account = self.payment_gateway_account.to_dict()
 
-        payment_gateway_account_name: None | str | Unset
-        if isinstance(self.payment_gateway_account_name, Unset):
-            payment_gateway_account_name = UNSET
+        payment_gateway_account_name: str | None
+        if self.payment_gateway_account_name is None:
+            payment_gateway_account_name = None
         else:
             payment_gateway_account_name = self.payment_gateway_account_name
 
@@ -82,15 +81,15 @@ class TokenizeRequest:
                 "card": card,
             }
         )
-        if certificate_name is not UNSET:
+        if certificate_name is not None:
             field_dict["certificateName"] = certificate_name
-        if network_token_brand is not UNSET:
+        if network_token_brand is not None:
             field_dict["networkTokenBrand"] = network_token_brand
-        if payer_details is not UNSET:
+        if payer_details is not None:
             field_dict["payerDetails"] = payer_details
-        if payment_gateway_account is not UNSET:
+        if payment_gateway_account is not None:
             field_dict["paymentGatewayAccount"] = payment_gateway_account
-        if payment_gateway_account_name is not UNSET:
+        if payment_gateway_account_name is not None:
             field_dict["paymentGatewayAccountName"] = payment_gateway_account_name
 
         return field_dict
@@ -104,47 +103,43 @@ class TokenizeRequest:
         d = dict(src_dict)
         card = Card.from_dict(d.pop("card"))
 
-        def _parse_certificate_name(data: object) -> None | str | Unset:
+        def _parse_certificate_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        certificate_name = _parse_certificate_name(d.pop("certificateName", UNSET))
+        certificate_name = _parse_certificate_name(d.pop("certificateName", None))
 
-        _network_token_brand = d.pop("networkTokenBrand", UNSET)
-        network_token_brand: NetworkTokenScheme | Unset
-        if isinstance(_network_token_brand, Unset):
-            network_token_brand = UNSET
+        _network_token_brand = d.pop("networkTokenBrand", None)
+        network_token_brand: NetworkTokenScheme | None
+        if _network_token_brand is None:
+            network_token_brand = None
         else:
             network_token_brand = NetworkTokenScheme(_network_token_brand)
 
-        _payer_details = d.pop("payerDetails", UNSET)
-        payer_details: PayerDetails | Unset
-        if isinstance(_payer_details, Unset):
-            payer_details = UNSET
+        _payer_details = d.pop("payerDetails", None)
+        payer_details: PayerDetails | None
+        if _payer_details is None:
+            payer_details = None
         else:
             payer_details = PayerDetails.from_dict(_payer_details)
 
-        _payment_gateway_account = d.pop("paymentGatewayAccount", UNSET)
-        payment_gateway_account: InlineGatewayAccount | Unset
-        if isinstance(_payment_gateway_account, Unset):
-            payment_gateway_account = UNSET
+        _payment_gateway_account = d.pop("paymentGatewayAccount", None)
+        payment_gateway_account: InlineGatewayAccount | None
+        if _payment_gateway_account is None:
+            payment_gateway_account = None
         else:
             payment_gateway_account = InlineGatewayAccount.from_dict(
                 _payment_gateway_account
             )
 
-        def _parse_payment_gateway_account_name(data: object) -> None | str | Unset:
+        def _parse_payment_gateway_account_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
         payment_gateway_account_name = _parse_payment_gateway_account_name(
-            d.pop("paymentGatewayAccountName", UNSET)
+            d.pop("paymentGatewayAccountName", None)
         )
 
         tokenize_request = cls(

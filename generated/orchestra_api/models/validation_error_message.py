@@ -6,8 +6,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ValidationErrorMessage")
 
 
@@ -16,36 +14,36 @@ class ValidationErrorMessage:
     """Model for display validation error messages
 
     Attributes:
-        errors (list[str] | None | Unset): List of errors
-        field_name (None | str | Unset): Field name the error(s) are referring to
+        errors (list[str] | None): List of errors
+        field_name (str | None): Field name the error(s) are referring to
     """
 
-    errors: list[str] | None | Unset = UNSET
-    field_name: None | str | Unset = UNSET
+    errors: list[str] | None = None
+    field_name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        errors: list[str] | None | Unset
-        if isinstance(self.errors, Unset):
-            errors = UNSET
+        errors: list[str] | None
+        if self.errors is None:
+            errors = None
         elif isinstance(self.errors, list):
             errors = self.errors
 
         else:
             errors = self.errors
 
-        field_name: None | str | Unset
-        if isinstance(self.field_name, Unset):
-            field_name = UNSET
+        field_name: str | None
+        if self.field_name is None:
+            field_name = None
         else:
             field_name = self.field_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if errors is not UNSET:
+        if errors is not None:
             field_dict["errors"] = errors
-        if field_name is not UNSET:
+        if field_name is not None:
             field_dict["fieldName"] = field_name
 
         return field_dict
@@ -54,10 +52,8 @@ class ValidationErrorMessage:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
 
-        def _parse_errors(data: object) -> list[str] | None | Unset:
+        def _parse_errors(data: object) -> list[str] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -67,18 +63,16 @@ class ValidationErrorMessage:
                 return errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
+            return cast(list[str] | None, data)
 
-        errors = _parse_errors(d.pop("errors", UNSET))
+        errors = _parse_errors(d.pop("errors", None))
 
-        def _parse_field_name(data: object) -> None | str | Unset:
+        def _parse_field_name(data: object) -> str | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(str | None, data)
 
-        field_name = _parse_field_name(d.pop("fieldName", UNSET))
+        field_name = _parse_field_name(d.pop("fieldName", None))
 
         validation_error_message = cls(
             errors=errors,
