@@ -465,9 +465,10 @@ def _load(path: Path) -> dict[str, Any]:
 
 def python_names(spec: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     """Generated class per schema and facade method per operationId, from the project files."""
-    scripts = Path(__file__).resolve().parent
-    sys.path.insert(0, str(scripts))
+    # scripts/ is on sys.path: first when run as a file, through pytest's pythonpath in tests.
     from pynames import class_names
+
+    scripts = Path(__file__).resolve().parent
 
     table_path = scripts.parent / "openapi" / "operations.yaml"
     facade: dict[str, str] = {}
@@ -500,7 +501,6 @@ def main() -> int:
         return 2
     notes = ""
     if args.patched:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         from specpatch import apply_patches, format_problems, load_patches
 
         patches = load_patches(Path(__file__).resolve().parent.parent / "openapi" / "patches.json")

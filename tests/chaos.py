@@ -39,7 +39,7 @@ FAULTS: dict[str, dict[str, Any]] = {
     "status_429": {"times": 2, "retry_after": "1"},
 }
 SANDBOX_KIND = {"unknown_result_code": "unknown_enum"}
-SANDBOX_FIELDS = {"unknown_result_code": {"operationResultCode": "Pending"}}
+SANDBOX_FIELDS = {"unknown_result_code": {"operationResultCode": "x-unlisted-result"}}
 LATENCY_TIMEOUT = 0.02
 OPERATION_ID = {op: "Gateway" + op.capitalize() for op in OPERATIONS}
 

@@ -106,17 +106,17 @@ def test_a_202_of_void_parses_into_operation_result() -> None:
 def test_unknown_enum_values_parse_keep_their_value_and_round_trip() -> None:
     body = {
         **REJECTED_409,
-        "operationResultCode": "PartiallyApproved",
-        "currency": "XTS",
-        "operationType": "Reauthorize",
+        "operationResultCode": "x-unlisted-result",
+        "currency": "x-unlisted-currency",
+        "operationType": "x-unlisted-operation",
     }
     result = models.OperationResult.from_dict(body)
     assert isinstance(result.operation_result_code, models.ResultCode)
     assert result.operation_result_code.is_unknown
-    assert result.operation_result_code.value == "PartiallyApproved"
+    assert result.operation_result_code.value == "x-unlisted-result"
     assert result.operation_result_code != models.ResultCode.REJECTED
     assert isinstance(result.currency, models.CurrencyCode)
-    assert result.currency.value == "XTS"
+    assert result.currency.value == "x-unlisted-currency"
     assert not models.CurrencyCode("USD").is_unknown
     assert result.to_dict() == body
 

@@ -88,7 +88,7 @@ def test_a_500_is_a_gateway_error_and_not_retried() -> None:
         (200, b"null", "not a JSON dict"),
         (200, b'{"amount": 10}', "no operationResultCode"),
         (502, HTML_502, "undocumented status"),
-        (200, b'{"operationResultCode": "PartiallyApproved"}', "unknown operationResultCode"),
+        (200, b'{"operationResultCode": "x-unlisted-result"}', "unknown operationResultCode"),
     ],
 )
 def test_an_unusable_answer_to_a_money_operation_is_outcome_unknown(

@@ -84,7 +84,9 @@ def test_a_lost_charge_carries_its_my_ref_and_advice_by_my_ref() -> None:
 
 
 def test_an_unknown_result_code_is_outcome_unknown_with_the_parsed_result() -> None:
-    client, _, _ = make_client([status(202, {**SUCCESS, "operationResultCode": "Pending"})])
+    client, _, _ = make_client(
+        [status(202, {**SUCCESS, "operationResultCode": "x-unlisted-result"})]
+    )
     with pytest.raises(OutcomeUnknownError) as info:
         client.payment_gateway.refund(REFUND_BODY)
     assert info.value.status_code == 202

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from specdiff import diff
 
-from conftest import ROOT
+from conftest import CVV, PAN, ROOT, TEST_KEY
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 SPECDIFF = [sys.executable, str(ROOT / "scripts" / "specdiff.py")]
@@ -748,6 +748,33 @@ def test_accepted_specs_leave_the_suite_and_the_staleness_check_green(
         "print(ResultCode('PendingReview').is_unknown)",
     )
     assert known.stdout.strip() == "False", known.stderr
+    # A money operation answered with the new value returns it as data, not OutcomeUnknownError.
+    answer = {"operationType": "Charge", "operationResultCode": "PendingReview", "amount": 10.0}
+    charge = {
+        "amount": 10.0,
+        "currency": "USD",
+        "myRef": "order-123456",
+        "paymentGatewayAccountName": "nullok",
+        "card": {
+            "cardHolderName": "Jane Doe",
+            "cardNumber": PAN,
+            "cvv": CVV,
+            "expirationMonth": 12,
+            "expirationYear": 2030,
+        },
+    }
+    as_data = in_copy(
+        root,
+        "-c",
+        "import httpx, json, sys; from orchestra_payments import Orchestra; "
+        f"answer = json.loads({json.dumps(json.dumps(answer))}); "
+        "mock = httpx.MockTransport(lambda request: httpx.Response(202, json=answer)); "
+        f"client = Orchestra(api_key={TEST_KEY!r}, base_url='http://127.0.0.1:9', "
+        "transport=mock); "
+        f"result = client.payment_gateway.charge(json.loads({json.dumps(json.dumps(charge))})); "
+        "print(result.operation_result_code.value, result.operation_result_code.is_unknown)",
+    )
+    assert as_data.stdout.split() == ["PendingReview", "False"], as_data.stderr[-2000:]
     regenerated = in_copy(root, "scripts/generate.py", "--output-root", str(tmp_path / "again"))
     assert regenerated.returncode == 0, regenerated.stderr
     for part in (

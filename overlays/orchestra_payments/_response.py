@@ -27,7 +27,10 @@ from ._redact import excerpt, redact_text
 
 T = TypeVar("T")
 _MODEL_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
-_SUCCESS_CODES = frozenset({"Success", "Accepted"})
+# Result codes that say a money-moving operation did not succeed. Any other code the generated
+# model knows (a value the vendor added, taken with a reviewed regeneration) is returned as data;
+# a code the model does not know is an unknown outcome.
+_FAILURE_CODES = frozenset({"Rejected", "NotImplemented", "FatalFailure", "TemporaryFailure"})
 _NO_BODY = object()
 # Lookups whose 409 means "no such transaction (yet)", not a decline.
 _LOOKUPS = frozenset({"GatewayStatus"})
@@ -147,6 +150,12 @@ def make_status_error(op: Operation, response: httpx.Response) -> OrchestraError
     return _unusable(op, response, "an undocumented status")
 
 
+def _known_code(result: Any) -> bool:
+    """Whether the parsed result's code is a value of the generated ``ResultCode``."""
+    code = getattr(result, "operation_result_code", None)
+    return code is not None and not getattr(code, "is_unknown", True)
+
+
 def _result_error(
     op: Operation, response: httpx.Response, result: Any, code: str
 ) -> OrchestraError:
@@ -201,7 +210,7 @@ def handle_response(
             parsed = parse(body)
         except _MODEL_ERRORS:
             raise _unusable(op, response, "the body does not fit the documented model") from None
-        if op.checks_result and code not in _SUCCESS_CODES:
+        if op.checks_result and (code in _FAILURE_CODES or not _known_code(parsed)):
             raise _result_error(op, response, parsed, str(code))
     return ApiResponse(
         status_code=status,
