@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEMO_STAMP := $(VENV)/.demo-stamp
 SPEC ?=
 PORT ?= 8765
 GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_facade.py overlays/orchestra_payments/_generated_params.py
@@ -14,12 +15,21 @@ GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_facade.py o
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
 
+# The full toolchain: the package (editable) with the sandbox and the `dev` dependency group.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,sandbox]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade 'pip>=25.1'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[sandbox]' --group dev
 	@touch $(STAMP)
+
+# Only what the demo needs: the package (editable) and the sandbox (`demo` group).
+$(DEMO_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 >= 3.11 is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade 'pip>=25.1'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[sandbox]' --group demo
+	@touch $(DEMO_STAMP)
 
 .PHONY: install
 install: $(STAMP) ## create .venv with the pinned tools and the package (editable)
@@ -60,8 +70,14 @@ sandbox: $(STAMP) ## run the local Orchestra sandbox in the foreground (PORT=876
 	$(BIN)/python -m orchestra_sandbox --port $(PORT)
 
 .PHONY: demo
-demo: $(STAMP) ## end-to-end tour on a fresh sandbox (or the real API with ORCHESTRA_API_KEY)
-	$(BIN)/python examples/demo.py
+demo: $(if $(wildcard $(STAMP)),$(STAMP),$(DEMO_STAMP)) ## end-to-end tour on a fresh sandbox (LIVE=1: the real API, ORCHESTRA_API_KEY)
+	$(BIN)/python examples/demo.py $(if $(LIVE),--live)
+
+.PHONY: package
+package: $(STAMP) ## build the sdist and wheel into dist/ and check their metadata (twine check)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	$(BIN)/twine check --strict dist/*
 
 .PHONY: conformance
 conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sandbox (EXAMPLES=100)
@@ -91,4 +107,4 @@ spec-diff: $(STAMP) ## the change report between two spec files, patched (OLD=pa
 
 .PHONY: clean
 clean: ## remove the virtualenv and caches
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

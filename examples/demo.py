@@ -1,17 +1,30 @@
-"""End-to-end tour of the client: against the bundled sandbox, or the real API when
-ORCHESTRA_API_KEY is set (optionally ORCHESTRA_BASE_URL). Run it with `make demo`."""
+"""End-to-end tour of the client. Run it with `make demo`.
+
+It always runs against a bundled sandbox on a free loopback port, whatever the environment
+says. Only `--live` (`make demo LIVE=1`) uses the real API, with ORCHESTRA_API_KEY (and
+optionally ORCHESTRA_BASE_URL): it says first what it will create there and deletes it at the
+end, also when a step fails."""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
-from orchestra_payments import GatewayRejectedError, Orchestra, OutcomeUnknownError, RetryPolicy
+import httpx
+
+from orchestra_payments import (
+    GatewayRejectedError,
+    NotFoundError,
+    Orchestra,
+    OutcomeUnknownError,
+    RetryPolicy,
+)
 from orchestra_payments.params import CaptureVoidParams, CardParams, ChargeParams, RefundParams
 
 if TYPE_CHECKING:
@@ -32,13 +45,65 @@ def line(step: str, detail: str) -> None:
     print(f"  {step:<34} {detail}")
 
 
+# The gateway accounts the tour stores (mock gateways: no real money moves).
+DEMO_ACCOUNTS = ("demoNullSuccess", "demoNullFailure")
+
+
 @contextmanager
-def target() -> Iterator[tuple[Orchestra, Sandbox | None, str]]:
-    """The real API when a key is configured, else a sandbox on a free loopback port."""
-    if os.environ.get("ORCHESTRA_API_KEY"):
-        with Orchestra() as client:
+def live_target() -> Iterator[tuple[Orchestra, None, str]]:
+    """The real API (ORCHESTRA_API_KEY, ORCHESTRA_BASE_URL): announce, then clean up."""
+    if not os.environ.get("ORCHESTRA_API_KEY"):
+        raise SystemExit(
+            "make demo LIVE=1 needs ORCHESTRA_API_KEY (and optionally ORCHESTRA_BASE_URL)"
+        )
+    tokens: list[str] = []
+
+    def track_tokens(response: httpx.Response) -> None:
+        request = response.request
+        created = response.status_code == 201 and "Location" in response.headers
+        if created and request.method == "POST" and request.url.path.endswith("/StringTokens"):
+            tokens.append(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+    with Orchestra(event_hooks={"response": [track_tokens]}) as client:
+        taken = sorted({str(a.name) for a in client.gateway_accounts.list()} & set(DEMO_ACCOUNTS))
+        if taken:
+            raise SystemExit(
+                f"{client.base_url} already has gateway accounts named {', '.join(taken)}; the "
+                "demo would overwrite and then delete them. Rename them, or run `make demo`."
+            )
+        print(
+            f"Live demo against {client.base_url}. It will create on this account:\n"
+            f"  - gateway accounts {' and '.join(DEMO_ACCOUNTS)} (mock gateways NULLSuccess and "
+            "NULLFailure: no real money moves)\n"
+            "  - one string token holding the test card number 4242...4242\n"
+            f"  - test payments with myRef demo-*-{RUN} (charges, an authorization, a capture, a "
+            "refund, a void)\n"
+            "It deletes the gateway accounts and the string token at the end; the test payments "
+            "stay in the account's transaction history.\n"
+        )
+        try:
             yield client, None, client.base_url
+        finally:
+            for token in tokens:
+                with suppress(NotFoundError):  # gone if the tour reached its last step
+                    client.string_tokens.delete(token)
+            for name in DEMO_ACCOUNTS:
+                with suppress(NotFoundError):
+                    client.gateway_accounts.delete(name)
+            print("\nCleaned up: deleted the demo's gateway accounts and string token.")
+
+
+@contextmanager
+def target(live: bool) -> Iterator[tuple[Orchestra, Sandbox | None, str]]:
+    """A sandbox on a free loopback port; the real API only when asked for (--live)."""
+    if live:
+        with live_target() as chosen:
+            yield chosen
         return
+    if os.environ.get("ORCHESTRA_API_KEY"):
+        print(
+            "ORCHESTRA_API_KEY is set but not used: `make demo LIVE=1` runs against the real API."
+        )
     from orchestra_sandbox import SandboxServer
 
     with SandboxServer() as server:
@@ -74,9 +139,12 @@ def lost_answer(client: Orchestra, app: Sandbox) -> None:
     line("sandbox ledger: charges for it", f"{len(charged)} (never sent twice)")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--live", action="store_true", help="the real API (ORCHESTRA_API_KEY)")
+    live = parser.parse_args(argv).live
     logging.basicConfig(level=logging.WARNING, format="  [log] %(message)s", stream=sys.stdout)
-    with target() as (client, sandbox, where):
+    with target(live) as (client, sandbox, where):
         print(f"Orchestra demo against {where}\n")
         who = client.utils.validate_api_key()
         line("validate API key", f"status={who.status} sandbox={who.is_sandbox}")

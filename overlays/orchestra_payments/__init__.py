@@ -5,6 +5,8 @@ client = Orchestra(api_key="...")
 result = client.payment_gateway.charge({...})
 """
 
+import logging
+
 from ._base import ApiResponse, Operation
 from ._client import AsyncOrchestra, Orchestra
 from ._exceptions import (
@@ -13,6 +15,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     GatewayError,
     GatewayRejectedError,
@@ -39,6 +42,9 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# Quiet unless the application configures logging (no "last resort" output to stderr).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
 __all__ = [
     "MY_REF_PREFIX",
     "NO_RETRY",
@@ -49,6 +55,7 @@ __all__ = [
     "AsyncOrchestra",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "GatewayError",
     "GatewayRejectedError",

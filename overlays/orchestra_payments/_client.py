@@ -19,6 +19,7 @@ from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._encode import check_headers, check_minor_units, encode_json
 from ._exceptions import (
+    ClientClosedError,
     ConfigurationError,
     OrchestraError,
     RequestValidationError,
@@ -30,6 +31,7 @@ from ._generated_facade import (
     Resources,
     ResourcesRaw,
 )
+from ._logging import install_log_redaction
 from ._options import DEFAULTS, ClientOptions, apply_options
 from ._outcome import ensure_my_ref
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
@@ -74,6 +76,14 @@ def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError
     except RuntimeError:
         request = None
     return error_for(op, request, exc)
+
+
+def _closed(client: object, op: Operation) -> ClientClosedError:
+    name = type(client).__name__
+    return ClientClosedError(
+        f"{op.operation_id}: this {name} was closed (close() or the end of its `with` block); "
+        f"nothing was sent. Create a new {name} for further calls."
+    )
 
 
 def _unreadable(op: Operation, exc: httpx.RequestError) -> OrchestraError:
@@ -125,6 +135,7 @@ class _BaseOrchestra:
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
         self._options = DEFAULTS
         install_log_filter()
+        install_log_redaction()
 
     def with_options(
         self,
@@ -316,6 +327,8 @@ class Orchestra(_BaseOrchestra, Resources):
         retry: RetryPolicy | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
+        if self._http.is_closed:
+            raise _closed(self, op)
         if (
             timeout is not None
             or deadline is not None
@@ -423,6 +436,8 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         retry: RetryPolicy | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
+        if self._http.is_closed:
+            raise _closed(self, op)
         if (
             timeout is not None
             or deadline is not None

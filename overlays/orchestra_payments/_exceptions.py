@@ -2,6 +2,7 @@
 
     OrchestraError
     ├── ConfigurationError          the client was configured wrongly (no key, http:// remote)
+    ├── ClientClosedError           a call on a client after close()
     ├── RequestValidationError      bad input, caught before anything was sent
     ├── APIConnectionError          no answer: the connection failed or dropped
     │   └── APITimeoutError         no answer in time
@@ -48,6 +49,10 @@ class OrchestraError(Exception):
 
 class ConfigurationError(OrchestraError):
     """The client cannot be built as configured."""
+
+
+class ClientClosedError(OrchestraError):
+    """The client was closed; nothing was sent. Create a new client."""
 
 
 class RequestValidationError(OrchestraError):

@@ -29,6 +29,7 @@ import httpx
 
 from . import _constants as c
 from ._base import Operation
+from ._connection import describe_failure
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -160,9 +161,10 @@ def error_for(
             request,
             f"no answer after the request may have reached the gateway ({type(exc).__name__})",
         )
+    failure = f"{name}: {describe_failure(exc, request)}"
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{name}: timed out ({type(exc).__name__})", operation=name)
-    return APIConnectionError(f"{name}: connection failed ({type(exc).__name__})", operation=name)
+        return APITimeoutError(failure, operation=name)
+    return APIConnectionError(failure, operation=name)
 
 
 def unusable_body(

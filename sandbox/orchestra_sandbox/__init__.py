@@ -10,24 +10,41 @@ package), so it can prove the client wrong.
         server.app.ledger()
 """
 
-from ._app import SandboxApp, create_app
+from typing import TYPE_CHECKING, Any
+
 from ._data import APPROVED_CARDS, DECLINED_CARDS, DEFAULT_API_KEY, GATEWAYS
+from ._extra import load
 from ._faults import FAULT_KINDS, Fault, FaultError
-from ._server import SandboxServer, serve
 from ._state import Engine
 
+if TYPE_CHECKING:
+    from ._app import SandboxApp, create_app
+    from ._server import SandboxServer, serve
 
-def __getattr__(name: str) -> str:
-    """``__version__``: shipped in the orchestra-payments distribution, whose metadata holds
-    it (read on first use)."""
-    if name != "__version__":
+# Names whose modules need the `sandbox` extra (starlette, uvicorn): imported on first use, so
+# that without the extra the error says how to install it.
+_NEEDS_EXTRA = {
+    "SandboxApp": "._app",
+    "create_app": "._app",
+    "SandboxServer": "._server",
+    "serve": "._server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the orchestra-payments distribution's metadata; and the
+    names that need the `sandbox` extra, imported on first use."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("orchestra-payments")
+        except PackageNotFoundError:
+            return "0+unknown"
+    module = _NEEDS_EXTRA.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("orchestra-payments")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return getattr(load(module), name)
 
 
 __all__ = [
