@@ -28,8 +28,8 @@ def test_the_project_links_to_its_source_issues_and_changelog() -> None:
     assert "Typing :: Typed" in PROJECT["classifiers"]
 
 
-def test_only_runtime_and_sandbox_are_published_extras() -> None:
-    assert set(PROJECT.get("optional-dependencies", {})) == {"sandbox"}
+def test_only_runtime_sandbox_and_aiohttp_are_published_extras() -> None:
+    assert set(PROJECT.get("optional-dependencies", {})) == {"sandbox", "aiohttp"}
     dev = PYPROJECT["dependency-groups"]["dev"]
     names = {re.split(r"[=<>\[]", d, maxsplit=1)[0] for d in dev if isinstance(d, str)}
     assert {"build", "twine", "pytest", "mypy", "ruff"} <= names
