@@ -175,52 +175,36 @@ class NotFoundError(APIStatusError):
     """404: no such token or account."""
 
 
-class GatewayRejectedError(APIStatusError):
+class _GatewayAnswer(APIStatusError):
+    """A 409 carrying the gateway's OperationResult (``result``, if it parsed) and its codes."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        result: OperationResult | None,
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.result = result
+
+    @property
+    def gateway_result_code(self) -> str | None:
+        return _str_or_none(getattr(self.result, "gateway_result_code", None))
+
+    @property
+    def gateway_result_description(self) -> str | None:
+        return _str_or_none(getattr(self.result, "gateway_result_description", None))
+
+
+class GatewayRejectedError(_GatewayAnswer):
     """409: the payment gateway declined; ``result`` is the parsed OperationResult, if any."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        result: OperationResult | None,
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.result = result
 
-    @property
-    def gateway_result_code(self) -> str | None:
-        return _str_or_none(getattr(self.result, "gateway_result_code", None))
-
-    @property
-    def gateway_result_description(self) -> str | None:
-        return _str_or_none(getattr(self.result, "gateway_result_description", None))
-
-
-class TransactionNotFoundError(APIStatusError):
+class TransactionNotFoundError(_GatewayAnswer):
     """409 on a status lookup: the gateway knows no such transaction (yet): not a decline."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        result: OperationResult | None,
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.result = result
-
-    @property
-    def gateway_result_code(self) -> str | None:
-        return _str_or_none(getattr(self.result, "gateway_result_code", None))
-
-    @property
-    def gateway_result_description(self) -> str | None:
-        return _str_or_none(getattr(self.result, "gateway_result_description", None))
 
 
 class GatewayError(APIStatusError):
