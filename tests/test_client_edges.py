@@ -23,7 +23,7 @@ from orchestra_payments import (
     OrchestraError,
     RetryPolicy,
 )
-from orchestra_payments._logging import TokenIdFilter
+from orchestra_payments._redact import RedactingFilter
 from orchestra_sandbox import SandboxServer
 
 
@@ -182,7 +182,7 @@ async def test_an_async_client_installs_the_redaction_too(
 ) -> None:
     for name in ("httpx", "orchestra_payments"):
         logger = logging.getLogger(name)
-        for installed in [f for f in logger.filters if isinstance(f, TokenIdFilter)]:
+        for installed in [f for f in logger.filters if isinstance(f, RedactingFilter)]:
             logger.removeFilter(installed)
     async with AsyncOrchestra(api_key=TEST_KEY):
         pass

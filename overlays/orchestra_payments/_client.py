@@ -31,7 +31,7 @@ from ._generated_facade import (
     Resources,
     ResourcesRaw,
 )
-from ._logging import install_log_redaction
+from ._logging import redact_token_ids
 from ._options import DEFAULTS, ClientOptions, apply_options
 from ._outcome import ensure_my_ref
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
@@ -134,8 +134,7 @@ class _BaseOrchestra:
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
         self._options = DEFAULTS
-        install_log_filter()
-        install_log_redaction()
+        install_log_filter(redact_token_ids)
 
     def with_options(
         self,

@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 REDACTED = "<redacted>"
@@ -263,6 +263,8 @@ class RedactingFilter(logging.Filter):
         except Exception:  # a malformed record: show its template only
             message = str(record.msg)
         clean = redact_text(message)
+        for rewrite in _REWRITES:
+            clean = rewrite(clean)
         if clean != message or record.args:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
@@ -272,11 +274,18 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
+_REWRITES: list[Callable[[str], str]] = []
 
 
-def install_log_filter() -> None:
+def install_log_filter(*rewrites: Callable[[str], str]) -> None:
     """Put the redacting filter on the loggers of this library and of httpx/httpcore (a filter
-    on a parent logger does not see its children's records, hence the list and the scan)."""
+    on a parent logger does not see its children's records, hence the list and the scan).
+
+    ``rewrites`` are further rules applied to every log message after the redaction (e.g. the
+    string-token ids in URLs), each installed once."""
+    for rewrite in rewrites:
+        if rewrite not in _REWRITES:
+            _REWRITES.append(rewrite)
     existing = [
         name
         for name, logger in list(logging.root.manager.loggerDict.items())
