@@ -93,8 +93,8 @@ chaos: $(STAMP) ## every money operation x every fault on the sandbox, reconcile
 	$(BIN)/python -m pytest -q tests/test_chaos.py
 
 .PHONY: record
-record: $(STAMP) ## re-record every cassette: a fresh sandbox, or the real API with ORCHESTRA_API_KEY
-	$(BIN)/python -m pytest -q tests/test_cassettes.py --record-mode=rewrite
+record: $(STAMP) ## re-record every cassette: a fresh sandbox (LIVE=1: the real API, ORCHESTRA_API_KEY)
+	$(if $(LIVE),ORCHESTRA_RECORD_LIVE=1 )$(BIN)/python -m pytest -q tests/test_cassettes.py --record-mode=rewrite
 	$(BIN)/python -m pytest -q tests/test_cassette_hygiene.py
 
 .PHONY: update-spec

@@ -3,7 +3,8 @@
 Replay (the default, record mode ``none``) needs no network, no sandbox and no key: the client
 talks to a host that does not exist and vcrpy answers from ``tests/cassettes/test_cassettes/``.
 A missing cassette fails its test. ``make record`` re-records every cassette against a fresh
-sandbox, or against the real API when ORCHESTRA_API_KEY (+ ORCHESTRA_BASE_URL) is set.
+sandbox, or against the real API with `make record LIVE=1` and ORCHESTRA_API_KEY
+(+ ORCHESTRA_BASE_URL).
 """
 
 from __future__ import annotations
@@ -82,6 +83,14 @@ class Live:
         return AsyncOrchestra(api_key=self.key, base_url=self.base_url, retry=RETRY, sleep=no_wait)
 
 
+def _record_live() -> bool:
+    """Recording reaches the real API only when asked for (``make record LIVE=1``) with a key:
+    a key merely set in the shell never sends traffic to a user's account."""
+    return os.environ.get("ORCHESTRA_RECORD_LIVE") == "1" and bool(
+        os.environ.get("ORCHESTRA_API_KEY")
+    )
+
+
 @pytest.fixture
 def live(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Live]:
     def no_faults(*args: Any, **kwargs: Any) -> None:
@@ -89,7 +98,7 @@ def live(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Live]:
 
     if record_mode == "none":
         key, base_url, inject = "replayed-key", STABLE_ORIGIN, no_faults
-    elif os.environ.get("ORCHESTRA_API_KEY"):
+    elif _record_live():
         key = os.environ["ORCHESTRA_API_KEY"]
         base_url = os.environ.get("ORCHESTRA_BASE_URL", "https://api.orchestrasolutions.com")
         RECORDED_AGAINST["target"] = base_url
@@ -110,7 +119,7 @@ def live(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Live]:
             inject,
             real_api=inject is not no_faults
             and record_mode != "none"
-            and bool(os.environ.get("ORCHESTRA_API_KEY")),
+            and _record_live(),
         )
 
 
