@@ -117,9 +117,7 @@ def live(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Live]:
             key,
             base_url,
             inject,
-            real_api=inject is not no_faults
-            and record_mode != "none"
-            and _record_live(),
+            real_api=inject is not no_faults and record_mode != "none" and _record_live(),
         )
 
 
