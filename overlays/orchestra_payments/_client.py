@@ -203,11 +203,29 @@ class _BaseOrchestra:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    @staticmethod
-    def _prepare(op: Operation, kwargs: dict[str, Any]) -> tuple[Any, str | None]:
+    def _prepare(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        closed: bool,
+        timeout: TimeoutTypes,
+        deadline: float | None,
+        retry: RetryPolicy | None,
+        extra_headers: Mapping[str, str] | None,
+    ) -> tuple[Any, str | None]:
         """Check and encode the request before anything is sent; returns the JSON body and the
         myRef it carries (generated for a charge or authorize that has none, so that it can
         always be reconciled)."""
+        if closed:
+            raise _closed(self, op)
+        if (
+            timeout is not None
+            or deadline is not None
+            or retry is not None
+            or extra_headers
+            or self._options is not DEFAULTS
+        ):
+            apply_options(kwargs, self._options, timeout, deadline, retry, extra_headers)
         kwargs["extensions"] = {**kwargs.get("extensions", {}), c.FACADE_EXTENSION: True}
         headers = kwargs.get("headers")
         if headers:
@@ -326,17 +344,9 @@ class Orchestra(_BaseOrchestra, Resources):
         retry: RetryPolicy | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
-        if self._http.is_closed:
-            raise _closed(self, op)
-        if (
-            timeout is not None
-            or deadline is not None
-            or retry is not None
-            or extra_headers
-            or self._options is not DEFAULTS
-        ):
-            apply_options(kwargs, self._options, timeout, deadline, retry, extra_headers)
-        body, my_ref = self._prepare(op, kwargs)
+        body, my_ref = self._prepare(
+            op, kwargs, self._http.is_closed, timeout, deadline, retry, extra_headers
+        )
         try:
             answer = handle_response(op, self._http.request(**kwargs), parse)
         except Exception as exc:  # redacted, then raised outside this block
@@ -435,17 +445,9 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         retry: RetryPolicy | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ApiResponse[T]:
-        if self._http.is_closed:
-            raise _closed(self, op)
-        if (
-            timeout is not None
-            or deadline is not None
-            or retry is not None
-            or extra_headers
-            or self._options is not DEFAULTS
-        ):
-            apply_options(kwargs, self._options, timeout, deadline, retry, extra_headers)
-        body, my_ref = self._prepare(op, kwargs)
+        body, my_ref = self._prepare(
+            op, kwargs, self._http.is_closed, timeout, deadline, retry, extra_headers
+        )
         try:
             answer = handle_response(op, await self._http.request(**kwargs), parse)
         except asyncio.CancelledError:

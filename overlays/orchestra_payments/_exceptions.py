@@ -211,37 +211,32 @@ class GatewayError(APIStatusError):
     """500: the payment gateway failed."""
 
 
-class GatewayUnavailableError(APIStatusError):
+class _RetriesExhausted(APIStatusError):
+    """An answer that was retried ``attempts`` times and stayed the same."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response,
+        body: Any,
+        attempts: int,
+    ) -> None:
+        super().__init__(message, operation=operation, response=response, body=body)
+        self.attempts = attempts
+
+
+class GatewayUnavailableError(_RetriesExhausted):
     """503: the gateway stayed unavailable through ``attempts`` tries."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        attempts: int,
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.attempts = attempts
 
-
-class RateLimitError(APIStatusError):
+class RateLimitError(_RetriesExhausted):
     """429: still rate limited through ``attempts`` tries; nothing was processed."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        attempts: int,
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.attempts = attempts
-        self.retry_after = response.headers.get("Retry-After")
+    @property
+    def retry_after(self) -> str | None:
+        return _str_or_none(self.headers.get("Retry-After"))
 
 
 def _str_or_none(value: object) -> str | None:
