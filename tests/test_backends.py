@@ -330,11 +330,26 @@ async def test_a_503_burst_is_ridden_out(
     sandbox_client: tuple[AsyncOrchestra, Sleeps], orchestra_sandbox: SandboxServer
 ) -> None:
     client, sleeps = sandbox_client
-    orchestra_sandbox.app.inject("status_503", "GatewayCharge", times=2)
-    result = await client.payment_gateway.charge(body())
+    await client.payment_gateway.charge(body(myRef="order-300001"))
+    orchestra_sandbox.app.inject("status_503", "GatewayStatus", times=2)
+    result = await client.payment_gateway.status(
+        {"myRef": "order-300001", "paymentGatewayAccountName": "nullok"}
+    )
     assert result.operation_result_code is ResultCode.SUCCESS
     assert sleeps == [1.0, 2.0]
     assert len(ledger(orchestra_sandbox, "Charge")) == 1
+
+
+async def test_a_503_on_a_charge_is_not_resent(
+    sandbox_client: tuple[AsyncOrchestra, Sleeps], orchestra_sandbox: SandboxServer
+) -> None:
+    client, sleeps = sandbox_client
+    orchestra_sandbox.app.inject("status_503", "GatewayCharge", times=2)
+    with pytest.raises(OutcomeUnknownError) as info:
+        await client.payment_gateway.charge(body(myRef="order-300003"))
+    assert (info.value.status_code, info.value.my_ref) == (503, "order-300003")
+    assert sleeps == []
+    assert ledger(orchestra_sandbox, "Charge") == []
 
 
 async def charged(client: AsyncOrchestra) -> str:

@@ -18,7 +18,6 @@ from orchestra_payments import (
     ConfigurationError,
     GatewayError,
     GatewayRejectedError,
-    GatewayUnavailableError,
     Orchestra,
     OrchestraError,
     OutcomeUnknownError,
@@ -71,10 +70,18 @@ def test_a_400_carries_the_field_and_its_errors() -> None:
     assert "card.cardNumber" in str(info.value)
 
 
-def test_a_500_is_a_gateway_error_and_not_retried() -> None:
+def test_a_500_on_a_money_call_is_an_unknown_outcome_and_not_retried() -> None:
+    client, script, _ = make_client([status(500)])
+    with pytest.raises(OutcomeUnknownError) as info:
+        client.payment_gateway.capture(REFUND_BODY)
+    assert (info.value.status_code, info.value.ref_trans_id) == (500, "tx-1")
+    assert len(script.requests) == 1
+
+
+def test_a_500_on_a_call_that_moves_no_money_is_a_gateway_error_and_not_retried() -> None:
     client, script, _ = make_client([status(500)])
     with pytest.raises(GatewayError):
-        client.payment_gateway.capture(REFUND_BODY)
+        client.payment_gateway.status({"myRef": "order-123456"})
     assert len(script.requests) == 1
 
 
@@ -87,7 +94,7 @@ def test_a_500_is_a_gateway_error_and_not_retried() -> None:
         (200, b"[]", "not a JSON dict"),
         (200, b"null", "not a JSON dict"),
         (200, b'{"amount": 10}', "no operationResultCode"),
-        (502, HTML_502, "undocumented status"),
+        (502, HTML_502, "from Orchestra or a proxy"),
         (200, b'{"operationResultCode": "x-unlisted-result"}', "unknown operationResultCode"),
     ],
 )
@@ -126,7 +133,8 @@ def test_a_2xx_whose_result_says_rejected_is_not_a_success() -> None:
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [("FatalFailure", GatewayError), ("TemporaryFailure", GatewayUnavailableError)],
+    # TemporaryFailure: the gateway may still complete it, as reconcile also reads the code.
+    [("FatalFailure", GatewayError), ("TemporaryFailure", OutcomeUnknownError)],
 )
 def test_a_2xx_whose_result_is_a_failure_raises(code: str, error: type[Exception]) -> None:
     client, _, _ = make_client([status(200, {**SUCCESS, "operationResultCode": code})])

@@ -220,13 +220,70 @@ def async_transport(
                 "transport)"
             )
         return transport
-    if limits.max_connections is None:
-        return _pool(backend, limits, proxy)
-    pools = [
-        (_pool(backend, limits, proxy, size), size)
-        for size in _shards(backend, limits.max_connections, c.HTTPCORE_POOL_SIZE)
-    ]
-    return QueuedTransport(pools, classify=classify)
+    if backend == "aiohttp":
+        _check_aiohttp()
+    connections = limits.max_connections
+
+    def build() -> httpx.AsyncBaseTransport:
+        if connections is None:
+            return _pool(backend, limits, proxy)
+        pools = [
+            (_pool(backend, limits, proxy, size), size)
+            for size in _shards(backend, connections, c.HTTPCORE_POOL_SIZE)
+        ]
+        return QueuedTransport(pools, classify=classify)
+
+    return PerLoop(build)
+
+
+class PerLoop(httpx.AsyncBaseTransport):
+    """One transport per event loop, built on first use there.
+
+    Connections, their locks and the queue's futures belong to the loop that made them; a
+    client used from another loop (a worker that runs ``asyncio.run`` per job, function-scoped
+    test loops) gets its own instead of failing in the middle of a request. The transports of
+    loops that have closed are dropped (their connections died with their loop)."""
+
+    def __init__(self, build: Callable[[], httpx.AsyncBaseTransport]) -> None:
+        self._build = build
+        self._by_loop: dict[asyncio.AbstractEventLoop, httpx.AsyncBaseTransport] = {}
+
+    @property
+    def inner(self) -> httpx.AsyncBaseTransport:
+        """The running loop's transport."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        transport = self._by_loop.get(loop)
+        if transport is None:
+            for old in [old for old in self._by_loop if old.is_closed()]:
+                del self._by_loop[old]
+            transport = self._by_loop[loop] = self._build()
+        return transport
+
+    def transports(self) -> list[httpx.AsyncBaseTransport]:
+        return list(self._by_loop.values())
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        import asyncio
+
+        by_loop, self._by_loop = self._by_loop, {}
+        transport = by_loop.get(asyncio.get_running_loop())
+        if transport is not None:
+            await transport.aclose()
+
+
+def _check_aiohttp() -> None:
+    try:
+        from ._aiohttp import AiohttpBackend  # noqa: F401
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"http_backend='aiohttp' needs the aiohttp extra ({exc.name} is not installed): "
+            "pip install 'orchestra-payments[aiohttp]'"
+        ) from None
 
 
 def _shards(backend: str, connections: int, most: int) -> list[int]:
@@ -244,13 +301,8 @@ def _pool(
     backend: str, limits: httpx.Limits, proxy: str | httpx.Proxy | None, size: int | None = None
 ) -> httpx.AsyncBaseTransport:
     if backend == "aiohttp":
-        try:
-            from ._aiohttp import AiohttpBackend
-        except ImportError as exc:
-            raise ConfigurationError(
-                f"http_backend='aiohttp' needs the aiohttp extra ({exc.name} is not installed): "
-                "pip install 'orchestra-payments[aiohttp]'"
-            ) from None
+        from ._aiohttp import AiohttpBackend
+
         return AiohttpBackend(limits=limits, proxy=proxy)
     if size is not None:
         # httpcore closes an idle connection whenever its pool holds more connections in all

@@ -33,11 +33,18 @@ from ._generated_facade import (
 )
 from ._logging import redact_token_ids
 from ._options import DEFAULTS, ClientOptions, apply_options
-from ._outcome import ensure_my_ref
+from ._outcome import ensure_my_ref, facts_of_body
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
 from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport, error_for, undecodable
+from ._retry import (
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    error_for,
+    undecodable,
+    unexpected_failure,
+)
 from ._version import package_version
 
 if TYPE_CHECKING:
@@ -249,6 +256,12 @@ class _BaseOrchestra:
                 error = _transport_error(op, exc)
             else:
                 error = _unreadable(op, exc)
+            error.__cause__ = exc
+            error.__suppress_context__ = True
+        elif not isinstance(exc, OrchestraError):
+            # Nothing but an OrchestraError leaves a public call, whatever failed below.
+            facts = facts_of_body(body) if body is not _NO_BODY else None
+            error = unexpected_failure(op, facts, exc)
             error.__cause__ = exc
             error.__suppress_context__ = True
         scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())

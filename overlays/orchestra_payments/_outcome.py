@@ -9,7 +9,9 @@ transaction only, reporting its latest operation.
 from __future__ import annotations
 
 import json
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,24 +29,40 @@ ORIGINALS = {"GatewayCharge": "Charge", "GatewayAuthorize": "PreAuth"}
 FOLLOW_UPS = {"GatewayCapture": "Capture", "GatewayRefund": "Refund", "GatewayVoid": "Void"}
 
 MY_REF_PREFIX = "orc-"
-"""Generated myRefs: ``orc-`` and 16 lowercase hex digits (64 random bits), 20 characters."""
+"""Generated myRefs: ``orc-`` and 16 lowercase hex digits, 20 characters."""
+# A run of this many decimal digits could read as part of a card number to a log redactor (or
+# a person): generated references never hold one (about 62 of the 64 random bits remain).
+_DIGIT_RUN = re.compile(r"[0-9]{7}")
 
 
-def generate_my_ref() -> str:
-    """A fresh myRef: unique, 20 characters (AMEX wants at least 6), safe for any gateway."""
-    return MY_REF_PREFIX + secrets.token_hex(8)
+def generate_my_ref(token_hex: Callable[[int], str] = secrets.token_hex) -> str:
+    """A fresh myRef: unique, 20 characters (AMEX wants at least 6), safe for any gateway, and
+    never more than six decimal digits in a row, so that no redactor masks it as a card
+    number."""
+    while True:
+        digits = token_hex(8)
+        if not _DIGIT_RUN.search(digits):
+            return MY_REF_PREFIX + digits
 
 
 def ensure_my_ref(op: Operation, body: Any) -> str | None:
     """Give a charge or authorize a myRef when the caller sent none; return the myRef sent.
 
-    A key that differs from ``myRef`` only by case (``myref``) is refused: the API would ignore
-    it and the payment could not be looked up."""
+    A myRef that is empty, blank or not a string is refused (the payment could never be looked
+    up); so is a key that differs from ``myRef`` only by case (``myref``): the API would ignore
+    it."""
     if not isinstance(body, dict):
         return None
     ref = body.get("myRef")
     if ref is not None:
-        return ref if isinstance(ref, str) else None
+        if not isinstance(ref, str) or not ref.strip():
+            raise RequestValidationError(
+                f"myRef must be a non-empty string (got {_shape(ref)}): a payment sent with it "
+                "could never be looked up; leave it out and the client generates one; nothing "
+                "was sent",
+                field="myRef",
+            )
+        return ref
     for key in body:
         if isinstance(key, str) and len(key) == 5 and key.lower() == "myref":
             raise RequestValidationError(
@@ -56,14 +74,25 @@ def ensure_my_ref(op: Operation, body: Any) -> str | None:
     return ref
 
 
+def _shape(value: object) -> str:
+    """What a refused value was, without showing it."""
+    if isinstance(value, str):
+        return "an empty string" if not value else "a blank string"
+    return f"a {type(value).__name__}"
+
+
 def with_my_ref(op: Operation, request: httpx.Request) -> httpx.Request:
-    """The request of a charge or authorize that bypassed the facade (the generated low-level
-    functions) without myRef, with a generated one: every payment can be reconciled."""
+    """The request of a money-moving call that bypassed the facade (the generated low-level
+    functions): its myRef checked, and a charge or authorize without one given a generated
+    one, so that every payment can be reconciled."""
     try:
         body = json.loads(request.content)
     except (ValueError, RecursionError, httpx.RequestNotRead):  # sent as it is
         return request
-    if not isinstance(body, dict) or body.get("myRef") is not None:
+    if not isinstance(body, dict):
+        return request
+    if body.get("myRef") is not None or op.operation_id not in ORIGINALS:
+        ensure_my_ref(op, body)  # checks it
         return request
     ensure_my_ref(op, body)
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
@@ -93,6 +122,10 @@ def facts_of(request: httpx.Request | None) -> Facts:
         return Facts()
     except httpx.RequestNotRead:  # a streamed body
         return Facts()
+    return facts_of_body(body)
+
+
+def facts_of_body(body: Any) -> Facts:
     if not isinstance(body, dict):
         return Facts()
 
@@ -134,14 +167,14 @@ def advice(operation: str, facts: Facts) -> str:
 
 def outcome_unknown(
     op: Operation,
-    request: httpx.Request | None,
+    request: httpx.Request | Facts | None,
     what: str,
     *,
     status_code: int | None = None,
     result: OperationResult | None = None,
 ) -> OutcomeUnknownError:
     """The error for a money-moving request whose outcome is unknown (``what`` says why)."""
-    facts = facts_of(request)
+    facts = request if isinstance(request, Facts) else facts_of(request)
     name = op.operation_id
     return OutcomeUnknownError(
         f"{name}: {what}; Orchestra may have moved the money. {advice(name, facts)}",

@@ -129,6 +129,17 @@ def make_status_error(op: Operation, response: httpx.Response) -> OrchestraError
             result=result,
             **common,
         )
+    if status >= 500 and op.moves_money:
+        # Orchestra's 500 and 503 carry no documented body, so they cannot be told apart from
+        # a proxy's (a mesh or egress proxy that forwarded the request, then lost the answer):
+        # the money may have moved.
+        return outcome_unknown(
+            op,
+            response.request,
+            f"HTTP {status} from Orchestra or a proxy in front of it (not retried: the request "
+            f"may have been forwarded)",
+            status_code=status,
+        )
     if status == 500:
         return GatewayError(f"{name}: the payment gateway failed (500)", **common)
     if status == 503:
@@ -180,10 +191,14 @@ def _result_error(
             f"{op.operation_id}: the payment gateway failed (FatalFailure)", **common
         )
     if code == "TemporaryFailure":
-        return GatewayUnavailableError(
-            f"{op.operation_id}: temporary failure at the payment gateway",
-            attempts=_attempts(response),
-            **common,
+        # The gateway may still complete it (reconcile treats the code the same way).
+        return outcome_unknown(
+            op,
+            response.request,
+            f"HTTP {response.status_code} with operationResultCode 'TemporaryFailure' (the "
+            f"gateway may still complete it)",
+            status_code=response.status_code,
+            result=result,
         )
     return _unusable(op, response, f"an unknown operationResultCode {code!r}", result)
 

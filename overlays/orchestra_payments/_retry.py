@@ -37,7 +37,7 @@ from ._exceptions import (
     OrchestraError,
     UnexpectedResponseError,
 )
-from ._outcome import ORIGINALS, facts_of, outcome_unknown, with_my_ref
+from ._outcome import Facts, facts_of, outcome_unknown, with_my_ref
 from ._redact import excerpt
 from ._response import make_status_error
 
@@ -80,7 +80,7 @@ NO_RETRY = RetryPolicy(attempts=1)
 class Outcome(Enum):
     """What one try came to, as far as retrying is concerned."""
 
-    UNAVAILABLE = "503"  # Orchestra answered 503: nothing happened, retry
+    UNAVAILABLE = "503"  # 503: retried for operations that move no money
     RATE_LIMITED = "429"  # rate limited (by Orchestra or a proxy): not processed, retry
     NOT_SENT = "a connection error before sending"  # the request never left: nothing happened
     MAYBE_SENT = "no answer"  # the request may have reached Orchestra
@@ -98,8 +98,14 @@ _STATUS_OUTCOMES = {503: Outcome.UNAVAILABLE, 429: Outcome.RATE_LIMITED}
 
 
 def should_retry(op: Operation | None, outcome: Outcome) -> bool:
-    """The retry decision, by operation and outcome alone."""
-    if outcome in (Outcome.UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.NOT_SENT):
+    """The retry decision, by operation and outcome alone.
+
+    A 503 on a money-moving operation is not retried: the spec documents no body for
+    Orchestra's own 503, so it cannot be told apart from a proxy's 503 sent after the request
+    was forwarded (it becomes an ``OutcomeUnknownError``). A 429 means nothing was processed."""
+    if outcome is Outcome.UNAVAILABLE:
+        return op is None or not op.moves_money
+    if outcome in (Outcome.RATE_LIMITED, Outcome.NOT_SENT):
         return True
     if outcome is Outcome.MAYBE_SENT:
         return op is not None and op.retry == "safe"
@@ -165,6 +171,18 @@ def error_for(
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(failure, operation=name)
     return APIConnectionError(failure, operation=name)
+
+
+def unexpected_failure(
+    op: Operation, request: httpx.Request | Facts | None, exc: Exception
+) -> OrchestraError:
+    """The typed error for anything else that failed below the client once a request was on
+    its way (an event loop closed or changed, a backend's own exception): it may have been
+    sent."""
+    what = f"the call failed after it may have been sent ({type(exc).__name__}: {exc})"
+    if op.moves_money:
+        return outcome_unknown(op, request, what)
+    return APIConnectionError(f"{op.operation_id}: {what}", operation=op.operation_id)
 
 
 def unusable_body(
@@ -252,11 +270,7 @@ class _Tries:
     def __init__(self, transport: _RetryBase, request: httpx.Request) -> None:
         self.t = transport
         self.op = op = transport.classify(request)
-        if (
-            op is not None
-            and op.operation_id in ORIGINALS
-            and not request.extensions.get(c.FACADE_EXTENSION)
-        ):
+        if op is not None and op.moves_money and not request.extensions.get(c.FACADE_EXTENSION):
             request = with_my_ref(op, request)
         self.request = request
         self.start = transport.clock()
@@ -382,10 +396,15 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
             tries.arm()
             response: httpx.Response | None = None
             try:
-                response = self.inner.handle_request(request)
-                response.request = request
-                if tries.op is not None:
-                    response.read()  # a body cut off mid-read is a try without an answer
+                try:
+                    response = self.inner.handle_request(request)
+                    response.request = request
+                    if tries.op is not None:
+                        response.read()  # a body cut off mid-read is a try without an answer
+                except BaseException:
+                    if response is not None:  # its connection goes back to the pool
+                        _close(response)
+                    raise
             except httpx.TransportError as exc:
                 wait = tries.next_wait(outcome_of_error(exc))
                 if wait is None:
@@ -396,12 +415,17 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
                 if tries.op is None:
                     raise
                 raise undecodable(tries.op, request, response) from exc
+            except (OrchestraError, httpx.HTTPError):
+                raise
+            except Exception as exc:
+                if tries.op is None:
+                    raise
+                raise unexpected_failure(tries.op, request, exc) from exc
             outcome = _STATUS_OUTCOMES.get(response.status_code)
             if outcome is not None:
                 wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
                 if wait is not None:
-                    response.read()
-                    response.close()
+                    _close(response)
                     self.sleep(wait)
                     continue
             if tries.op is not None:
@@ -436,10 +460,15 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
             tries.arm()
             response: httpx.Response | None = None
             try:
-                response = await self.inner.handle_async_request(request)
-                response.request = request
-                if tries.op is not None:
-                    await response.aread()  # a body cut off mid-read is a try without an answer
+                try:
+                    response = await self.inner.handle_async_request(request)
+                    response.request = request
+                    if tries.op is not None:
+                        await response.aread()  # a body cut off mid-read: a try without an answer
+                except BaseException:
+                    if response is not None:  # its queue place and connection come back
+                        await _aclose(response)
+                    raise
             except httpx.TransportError as exc:
                 wait = tries.next_wait(outcome_of_error(exc))
                 if wait is None:
@@ -450,12 +479,17 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
                 if tries.op is None:
                     raise
                 raise undecodable(tries.op, request, response) from exc
+            except (OrchestraError, httpx.HTTPError):
+                raise
+            except Exception as exc:  # an event loop closed or changed, a backend's own error
+                if tries.op is None:
+                    raise
+                raise unexpected_failure(tries.op, request, exc) from exc
             outcome = _STATUS_OUTCOMES.get(response.status_code)
             if outcome is not None:
                 wait = tries.next_wait(outcome, response.headers.get("Retry-After"))
                 if wait is not None:
-                    await response.aread()
-                    await response.aclose()
+                    await _aclose(response)
                     await self.sleep(wait)
                     continue
             if tries.op is not None:
@@ -464,6 +498,21 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def _close(response: httpx.Response) -> None:
+    """Close an answer that is given up on; a failure to close it changes nothing."""
+    try:
+        response.close()
+    except Exception:
+        logger.debug("closing an abandoned answer failed", exc_info=True)
+
+
+async def _aclose(response: httpx.Response) -> None:
+    try:
+        await response.aclose()
+    except Exception:
+        logger.debug("closing an abandoned answer failed", exc_info=True)
 
 
 async def _asyncio_sleep(seconds: float) -> None:
