@@ -139,6 +139,22 @@ def lost_answer(client: Orchestra, app: Sandbox) -> None:
     line("sandbox ledger: charges for it", f"{len(charged)} (never sent twice)")
 
 
+def proxied(client: Orchestra, app: Sandbox, body: ChargeParams) -> None:
+    """A proxy answers 503 after forwarding a charge: never resent; a lookup that meets 503s
+    (it moves no money) is retried."""
+    app.inject("proxy_503", "GatewayCharge")
+    try:
+        client.payment_gateway.charge(body)
+        line("charge, then a proxy's 503", "unexpectedly answered")
+        return
+    except OutcomeUnknownError as exc:
+        error = exc
+    line("charge, then a proxy's 503", f"OutcomeUnknownError (HTTP {error.status_code}), not resent")
+    app.inject("status_503", "GatewayStatus", times=2, retry_after="0.2")
+    outcome = client.payment_gateway.reconcile(error)
+    line("reconcile: 503, 503, then found", f"{outcome.verdict} ({outcome.reason})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make demo", description=__doc__.splitlines()[0])
     parser.add_argument("--live", action="store_true", help="the real API (ORCHESTRA_API_KEY)")
@@ -199,11 +215,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if sandbox is not None:
             lost_answer(client, sandbox)
-            sandbox.inject("status_503", "GatewayCharge", times=2, retry_after="0.2")
-            ok = client.payment_gateway.charge(pay("demoNullSuccess", f"demo-burst-{RUN}", CARD))
-            line("503, 503, then success", f"{ok.operation_result_code} after backoff")
+            proxied(client, sandbox, pay("demoNullSuccess", f"demo-proxy-{RUN}", CARD))
         else:
-            line("lost answer, 503 burst", "skipped: faults are injected only into the sandbox")
+            line("lost answer, proxy 503", "skipped: faults are injected only into the sandbox")
 
         auth = client.payment_gateway.authorize(pay("demoNullSuccess", f"demo-auth-{RUN}", CARD))
         ref = str(auth.gateway_reference)

@@ -37,7 +37,12 @@ FAULTS: dict[str, dict[str, Any]] = {
     "unknown_result_code": {},
     "status_503": {"times": 2},
     "status_429": {"times": 2, "retry_after": "1"},
+    "proxy_503": {},
+    "proxy_502": {},
+    "proxy_500": {},
 }
+# Faults after which nothing happened: the verdict must be not_found.
+NOTHING_HAPPENED = frozenset({"drop_before_commit", "html_502", "status_503"})
 SANDBOX_KIND = {"unknown_result_code": "unknown_enum"}
 SANDBOX_FIELDS = {"unknown_result_code": {"operationResultCode": "x-unlisted-result"}}
 LATENCY_TIMEOUT = 0.02

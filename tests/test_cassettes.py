@@ -32,6 +32,7 @@ from orchestra_payments import (
     GatewayUnavailableError,
     NotFoundError,
     Orchestra,
+    OutcomeUnknownError,
     RetryPolicy,
     TransactionNotFoundError,
 )
@@ -195,19 +196,23 @@ def test_pay_409_carries_the_gateway_codes(live: Live, op: str) -> None:
 
 
 @pytest.mark.parametrize("op", PAY_OPS)
-def test_pay_503_503_then_success(live: Live, op: str) -> None:
+def test_pay_503_is_an_unknown_outcome_and_never_resent(live: Live, op: str) -> None:
+    """A 503 may come from a proxy that forwarded the payment: it is never sent again."""
     accounts(live)
     live.inject("status_503", "GatewayCharge" if op == "charge" else "GatewayAuthorize", times=2)
-    result = call_pay(live, op, pay())
-    assert result.operation_result_code is ResultCode.SUCCESS
+    body = pay()
+    with pytest.raises(OutcomeUnknownError) as info:
+        call_pay(live, op, body)
+    assert (info.value.status_code, info.value.my_ref) == (503, body["myRef"])
 
 
-@pytest.mark.parametrize("op", PAY_OPS)
-def test_pay_503_until_attempts_run_out(live: Live, op: str) -> None:
+def test_status_503_until_attempts_run_out(live: Live) -> None:
     accounts(live)
-    live.inject("status_503", "GatewayCharge" if op == "charge" else "GatewayAuthorize", times=3)
+    live.inject("status_503", "GatewayStatus", times=3)
     with pytest.raises(GatewayUnavailableError) as info:
-        call_pay(live, op, pay())
+        live.client.payment_gateway.status(
+            {"myRef": "cassette-lookup", "paymentGatewayAccountName": "nullok"}
+        )
     assert info.value.attempts == 3
 
 
@@ -271,19 +276,12 @@ def test_follow_up_409_for_an_unknown_transaction(live: Live, op: str) -> None:
 
 
 @pytest.mark.parametrize("op", FOLLOW_OPS)
-def test_follow_up_503_503_then_success(live: Live, op: str) -> None:
+def test_follow_up_503_is_an_unknown_outcome_and_never_resent(live: Live, op: str) -> None:
     ref = prior(live, op)
     live.inject("status_503", FOLLOW_OPS[op], times=2)
-    assert follow(live, op, ref).operation_result_code is ResultCode.SUCCESS
-
-
-@pytest.mark.parametrize("op", FOLLOW_OPS)
-def test_follow_up_503_until_attempts_run_out(live: Live, op: str) -> None:
-    ref = prior(live, op)
-    live.inject("status_503", FOLLOW_OPS[op], times=3)
-    with pytest.raises(GatewayUnavailableError) as info:
+    with pytest.raises(OutcomeUnknownError) as info:
         follow(live, op, ref)
-    assert info.value.attempts == 3
+    assert (info.value.status_code, info.value.ref_trans_id, info.value.amount) == (503, ref, 10.0)
 
 
 def test_refund_more_than_charged_is_409(live: Live) -> None:
@@ -509,12 +507,13 @@ async def test_async_charge_success_and_decline(live: Live) -> None:
     assert info.value.gateway_result_code == "NULL_FAILURE"
 
 
-async def test_async_refund_503_503_then_success(live: Live) -> None:
+async def test_async_refund_503_is_an_unknown_outcome(live: Live) -> None:
     ref = prior(live, "refund")
     live.inject("status_503", "GatewayRefund", times=2)
     async with live.async_client() as client:
-        result = await client.payment_gateway.refund(pay(refTransId=ref, amount=5.0))
-    assert result.amount == 5.0
+        with pytest.raises(OutcomeUnknownError) as info:
+            await client.payment_gateway.refund(pay(refTransId=ref, amount=5.0))
+    assert (info.value.status_code, info.value.amount) == (503, 5.0)
 
 
 def test_low_level_generated_charge_and_list(live: Live) -> None:

@@ -17,6 +17,7 @@ from chaos import (
     CASES,
     LATENCY_TIMEOUT,
     MATRIX,
+    NOTHING_HAPPENED,
     OPERATION_ID,
     ORIGINAL,
     Case,
@@ -98,7 +99,7 @@ def _check(
     assert not row.disagrees, row
     # What a caller sees: a result, or an unknown outcome, never a wrong typed failure.
     assert row.raised in ("", "OutcomeUnknownError"), row
-    if case.fault in ("drop_before_commit", "html_502"):
+    if case.fault in NOTHING_HAPPENED:
         assert (row.verdict, row.movements) == ("not_found", 0), row
     else:
         assert (row.verdict, row.movements) == ("succeeded", 1), row

@@ -64,8 +64,11 @@ def charges(sandbox: SandboxServer) -> list[dict[str, Any]]:
 def test_a_503_burst_is_ridden_out(
     client: Orchestra, orchestra_sandbox: SandboxServer, sleeps: list[float]
 ) -> None:
-    orchestra_sandbox.app.inject("status_503", "GatewayCharge", times=2)
-    result = client.payment_gateway.charge(body())
+    client.payment_gateway.charge(body())
+    orchestra_sandbox.app.inject("status_503", "GatewayStatus", times=2)
+    result = client.payment_gateway.status(
+        {"myRef": body()["myRef"], "paymentGatewayAccountName": body()["paymentGatewayAccountName"]}
+    )
     assert result.operation_result_code is ResultCode.SUCCESS
     assert sleeps == [1.0, 2.0]
     assert len(charges(orchestra_sandbox)) == 1

@@ -36,8 +36,10 @@ def test_the_demo_runs_end_to_end_on_the_sandbox_even_with_a_key_set() -> None:
     assert "(bundled sandbox)" in out
     assert "api.example.com" not in out
     assert "GatewayRejectedError: gateway code NULL_FAILURE" in out
-    assert "503, 503, then success" in out
-    assert "retrying GatewayCharge after 503" in out
+    assert "charge, then a proxy's 503         OutcomeUnknownError (HTTP 503), not resent" in out
+    assert "reconcile: 503, 503, then found    succeeded (the transaction's latest" in out
+    assert "retrying GatewayStatus after 503" in out
+    assert "retrying GatewayCharge" not in out
     assert "Success -> Success -> Success (refunded 10.0)" in out
     assert "OutcomeUnknownError (generated myRef orc-" in out
     assert "payment_gateway.reconcile(error)   succeeded: Charge 19.0" in out
@@ -79,7 +81,7 @@ def test_live_announces_what_it_creates_and_deletes_it(
     assert f"Live demo against {orchestra_sandbox.base_url}. It will create" in out
     assert "gateway accounts demoNullSuccess and demoNullFailure" in out
     assert out.index("It will create") < out.index("validate API key")
-    assert "503 burst" in out and "skipped" in out
+    assert "proxy 503" in out and "skipped" in out
     assert "Demo finished." in out
     assert "Cleaned up" in out
     assert leftovers(orchestra_sandbox, out) == ([], False)

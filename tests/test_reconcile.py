@@ -174,9 +174,24 @@ def test_not_found_only_after_the_whole_wait() -> None:
     start = clock.now
     outcome = client.payment_gateway.reconcile(error, wait=20)
     assert outcome.verdict == "not_found"
-    assert clock.now - start == 20
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0, 0.5]
-    assert outcome.lookups == len(script.requests) - 1 == 9
+    # The last lookup starts with RECONCILE_LOOKUP_TIME (0.5 s) of the wait left for it.
+    assert clock.now - start == 19.5
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
+    assert outcome.lookups == len(script.requests) - 1 == 8
+    assert "8 lookups over 19.5 s" in outcome.reason
+
+
+@pytest.mark.parametrize("wait", [0, 1, 5, 10])
+def test_no_not_found_from_lookups_over_less_than_the_minimum_window(wait: float) -> None:
+    client, script, clock = make_client([httpx.ReadTimeout("slow"), status(409, NOT_FOUND)])
+    error = lost_charge(client)
+    start = clock.now
+    outcome = client.payment_gateway.reconcile(error, wait=wait)
+    assert outcome.verdict == "undetermined"
+    assert "at least 10 s" in outcome.reason
+    assert clock.now - start <= wait
+    if wait == 0:
+        assert outcome.lookups == 0 and len(script.requests) == 1
 
 
 @pytest.mark.parametrize(
@@ -241,7 +256,7 @@ def test_a_refund_is_judged_by_type_and_amount_of_the_latest_operation(
     client, script, _ = make_client([httpx.ReadTimeout("slow"), *answers])
     with pytest.raises(OutcomeUnknownError) as info:
         client.payment_gateway.refund(REFUND_BODY)
-    outcome = client.payment_gateway.reconcile(info.value, wait=3)
+    outcome = client.payment_gateway.reconcile(info.value, wait=12)
     assert outcome.verdict == verdict
     assert sent(script.requests[1]) == {"refTransId": "tx-1", "paymentGatewayAccountName": "nullok"}
     assert {r.url.path for r in script.requests[1:]} == {"/PaymentGateway/status"}
@@ -393,7 +408,7 @@ def test_drop_before_commit_moves_nothing_and_reconciles_as_not_found(
     sandbox.app.inject("drop_before_commit", "GatewayCharge")
     with pytest.raises(OutcomeUnknownError) as info:
         client.payment_gateway.charge(pay())
-    assert client.payment_gateway.reconcile(info.value, wait=10).verdict == "not_found"
+    assert client.payment_gateway.reconcile(info.value, wait=11).verdict == "not_found"
     assert sandbox.app.ledger() == []
 
 

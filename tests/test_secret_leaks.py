@@ -221,10 +221,18 @@ MOCK_CASES: dict[str, tuple[type[BaseException], Callable[[], object]]] = {
     ),
     "500 echoing": (
         GatewayError,
+        lambda: mock(status(500, ECHO.encode())).payment_gateway.status({"myRef": "order-1"}),
+    ),
+    "500 echoing (money)": (
+        OutcomeUnknownError,
         lambda: mock(status(500, ECHO.encode())).payment_gateway.refund(REFUND_BODY),
     ),
     "503 exhausted echoing": (
         GatewayUnavailableError,
+        lambda: mock(status(503, ECHO_JSON), attempts=3).payment_gateway.status({"myRef": "o-1"}),
+    ),
+    "503 echoing (money)": (
+        OutcomeUnknownError,
         lambda: mock(status(503, ECHO_JSON), attempts=3).payment_gateway.charge(BODY),
     ),
     "timeout echoing (safe operation)": (

@@ -22,7 +22,9 @@ from ._exceptions import (
     ClientClosedError,
     ConfigurationError,
     OrchestraError,
+    OutcomeUnknownError,
     RequestValidationError,
+    moved_nothing,
 )
 from ._generated_facade import (
     OPERATIONS,
@@ -33,7 +35,7 @@ from ._generated_facade import (
 )
 from ._logging import redact_token_ids
 from ._options import DEFAULTS, ClientOptions, apply_options
-from ._outcome import ensure_my_ref, facts_of_body
+from ._outcome import FOLLOW_UPS, FollowUpLog, SentFollowUp, ensure_my_ref, facts_of_body
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
 from ._redact import install_log_filter, scrub_exception, secrets_in
 from ._response import handle_response
@@ -141,6 +143,7 @@ class _BaseOrchestra:
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
         self._options = DEFAULTS
+        self._follow_ups = FollowUpLog()
         install_log_filter(redact_token_ids)
 
     def with_options(
@@ -245,6 +248,26 @@ class _BaseOrchestra:
             kwargs["content"] = encode_json(body)
             check_minor_units(body)
         return body, my_ref
+
+    def _track(self, op: Operation, body: Any) -> SentFollowUp | None:
+        """Note a capture, refund or void about to be sent (what reconcile needs to tell it
+        from the other follow-ups on its transaction)."""
+        kind = FOLLOW_UPS.get(op.operation_id)
+        if kind is None or body is _NO_BODY:
+            return None
+        facts = facts_of_body(body)
+        if not facts.ref_trans_id:
+            return None
+        return self._follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
+
+    def _settle(self, entry: SentFollowUp | None, error: Exception | None) -> None:
+        """Its answer came (or provably never will): unknown outcomes stay open."""
+        if entry is None:
+            return
+        if isinstance(error, OutcomeUnknownError):
+            error._sent = entry
+            return
+        self._follow_ups.finished(entry, void=error is not None and moved_nothing(error))
 
     @staticmethod
     def _failure(op: Operation, exc: Exception, body: Any, my_ref: str | None) -> Exception:
@@ -360,13 +383,16 @@ class Orchestra(_BaseOrchestra, Resources):
         body, my_ref = self._prepare(
             op, kwargs, self._http.is_closed, timeout, deadline, retry, extra_headers
         )
+        entry = self._track(op, body)
         try:
             answer = handle_response(op, self._http.request(**kwargs), parse)
         except Exception as exc:  # redacted, then raised outside this block
             error = self._failure(op, exc, body, my_ref)
         else:
+            self._settle(entry, None)
             _stamp(answer.parsed, my_ref)
             return answer
+        self._settle(entry, error)
         raise error
 
     def close(self) -> None:
@@ -461,6 +487,7 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         body, my_ref = self._prepare(
             op, kwargs, self._http.is_closed, timeout, deadline, retry, extra_headers
         )
+        entry = self._track(op, body)
         try:
             answer = handle_response(op, await self._http.request(**kwargs), parse)
         except asyncio.CancelledError:
@@ -475,8 +502,10 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         except Exception as exc:  # redacted, then raised outside this block
             error = self._failure(op, exc, body, my_ref)
         else:
+            self._settle(entry, None)
             _stamp(answer.parsed, my_ref)
             return answer
+        self._settle(entry, error)
         raise error
 
     async def aclose(self) -> None:

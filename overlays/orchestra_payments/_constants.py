@@ -31,5 +31,10 @@ RETRY_EXTENSION = "orchestra_retry"  # a per-call RetryPolicy in place of the cl
 
 # reconcile(): ask status until a definite answer, waiting 0.5 s, 1 s, 2 s, 4 s, 4 s...
 DEFAULT_RECONCILE_WAIT = 30.0
+# "not_found" needs every lookup to find nothing over at least this many seconds: a gateway
+# still processing the operation answers "not found" for a while.
+RECONCILE_MIN_WINDOW = 10.0
+# The last lookup starts at least this long before the wait ends (its deadline).
+RECONCILE_LOOKUP_TIME = 0.5
 RECONCILE_WAIT_INITIAL = 0.5
 RECONCILE_WAIT_MAX = 4.0

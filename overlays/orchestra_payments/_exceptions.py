@@ -121,6 +121,7 @@ class OutcomeUnknownError(OrchestraError):
         self.payment_gateway_account_name = payment_gateway_account_name
         self.amount = amount
         self.result = result
+        self._sent: object = None  # the client's record of the follow-up, for reconcile
 
 
 class UnexpectedResponseError(OrchestraError):
@@ -241,3 +242,23 @@ class RateLimitError(_RetriesExhausted):
 
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+MOVED_NOTHING = (
+    ConfigurationError,
+    ClientClosedError,
+    RequestValidationError,
+    BadRequestError,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitError,
+)
+"""Failures of a money-moving call that prove it moved nothing and left no operation at the
+gateway: refused before sending or by Orchestra itself (an ``APIConnectionError`` that is not
+an ``OutcomeUnknownError`` was never sent, see ``moved_nothing``)."""
+
+
+def moved_nothing(error: BaseException) -> bool:
+    return isinstance(error, MOVED_NOTHING) or (
+        isinstance(error, APIConnectionError) and not isinstance(error, OutcomeUnknownError)
+    )

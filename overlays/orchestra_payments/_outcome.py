@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,7 +66,7 @@ def ensure_my_ref(op: Operation, body: Any) -> str | None:
             )
         return ref
     for key in body:
-        if isinstance(key, str) and len(key) == 5 and key.lower() == "myref":
+        if isinstance(key, str) and key != "myRef" and key.lower() == "myref":
             raise RequestValidationError(
                 f"{key!r} is not a field of the API: the reference is spelled 'myRef'",
                 field=key,
@@ -186,3 +188,79 @@ def outcome_unknown(
         amount=facts.amount,
         result=result,
     )
+
+
+# --- what this client sent: the follow-ups on each transaction --------------------------------
+
+FOLLOW_UP_TRANSACTIONS = 10_000  # transactions remembered per client (least recently used go)
+FOLLOW_UPS_PER_TRANSACTION = 64  # beyond this, the transaction's record is incomplete
+
+
+@dataclass(slots=True, eq=False)
+class SentFollowUp:
+    """One capture, refund or void this client sent. ``sent`` and ``done`` are ticks of the
+    client's own counter: ``done`` when its answer came (None while unknown), ``void`` when it
+    provably moved nothing and could not become the transaction's latest operation (never
+    sent, refused before the gateway)."""
+
+    kind: str  # "Capture" | "Refund" | "Void"
+    amount: float | None
+    sent: int
+    done: int | None = None
+    void: bool = False
+
+    def may_follow(self, other: SentFollowUp) -> bool:
+        """Whether this one may have reached the gateway after ``other`` was sent."""
+        return self.sent > other.sent or self.done is None or self.done > other.sent
+
+
+@dataclass(slots=True)
+class TransactionRecord:
+    follow_ups: list[SentFollowUp]
+    complete: bool = True
+
+
+class FollowUpLog:
+    """The follow-ups one client sent, per transaction (``refTransId``), in bounded memory:
+    what ``reconcile`` needs to tell which of several follow-ups a status lookup reports."""
+
+    __slots__ = ("_lock", "_records", "_tick")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: OrderedDict[str, TransactionRecord] = OrderedDict()
+        self._tick = 0
+
+    def sent(self, ref_trans_id: str, kind: str, amount: float | None) -> SentFollowUp:
+        with self._lock:
+            self._tick += 1
+            entry = SentFollowUp(kind, amount, self._tick)
+            record = self._records.get(ref_trans_id)
+            if record is None:
+                record = self._records[ref_trans_id] = TransactionRecord([])
+                while len(self._records) > FOLLOW_UP_TRANSACTIONS:
+                    self._records.popitem(last=False)
+            else:
+                self._records.move_to_end(ref_trans_id)
+            if len(record.follow_ups) >= FOLLOW_UPS_PER_TRANSACTION:
+                del record.follow_ups[0]
+                record.complete = False
+            record.follow_ups.append(entry)
+            return entry
+
+    def finished(self, entry: SentFollowUp, *, void: bool = False) -> None:
+        with self._lock:
+            self._tick += 1
+            entry.done = self._tick
+            entry.void = void
+
+    def record(self, ref_trans_id: str) -> TransactionRecord | None:
+        """A snapshot of the transaction's record (None: this client has none)."""
+        with self._lock:
+            record = self._records.get(ref_trans_id)
+            if record is None:
+                return None
+            return TransactionRecord(list(record.follow_ups), record.complete)
+
+    def __len__(self) -> int:
+        return len(self._records)

@@ -82,6 +82,7 @@ _SEP = r"[\s\-.\u200b-\u200d\u2060\ufeff]{0,3}"
 _PAN = re.compile(rf"(?<!\d)(?:\d{_SEP}){{11,18}}\d(?!\d)")
 _NON_DIGITS = re.compile(r"\D")
 
+_SHORT = 8  # shorter secrets are masked only where they stand alone
 _known: tuple[str, ...] = ()
 _known_lock = threading.Lock()
 
@@ -119,8 +120,12 @@ def _mask_field(match: re.Match[str]) -> str:
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Text with the known and given secrets, secret fields, card numbers and CVVs masked."""
     for secret in (*_known, *secrets):
-        if len(secret) >= 3 and secret in text:
+        if len(secret) >= _SHORT and secret in text:
             text = text.replace(secret, REDACTED)
+        elif len(secret) >= 3 and secret in text:
+            # A short secret (a CVV) only where it stands alone: "737" in a reference such as
+            # "orc-53adc4737be1e0a2" or in an amount "1737.00" is not the CVV.
+            text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", REDACTED, text)
     text = _FIELD.sub(_mask_field, text)
     text = _CVV_PHRASE.sub(rf"\g<key>{REDACTED}", text)
     return _PAN.sub(_mask_pan, text)

@@ -498,6 +498,19 @@ def _accepted(fault: Fault, status: int, data: Any, headers: dict[str, str] | No
     )
 
 
+PROXY_503 = b"upstream connect error or disconnect/reset before headers. reset reason: overflow"
+PROXY_500 = b'{"error": "internal proxy error", "code": 500}'
+
+
+def _proxy(fault: Fault, status: int, data: Any, headers: dict[str, str] | None) -> Response:
+    """What a proxy between the client and Orchestra answers after forwarding the request."""
+    if fault.kind == "proxy_503":
+        return Response(PROXY_503, status_code=503, media_type="text/plain")
+    if fault.kind == "proxy_502":
+        return HTMLResponse(HTML_502, status_code=502)
+    return Response(PROXY_500, status_code=500, media_type="application/json")
+
+
 AFTER_FAULTS: dict[str, AfterFault] = {
     "drop_after_commit": _drop_after,
     "empty_body": _empty,
@@ -506,6 +519,9 @@ AFTER_FAULTS: dict[str, AfterFault] = {
     "deep_nesting": _deep,
     "unknown_enum": _unknown,
     "accepted": _accepted,
+    "proxy_503": _proxy,
+    "proxy_502": _proxy,
+    "proxy_500": _proxy,
 }
 
 

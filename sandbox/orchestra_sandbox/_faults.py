@@ -20,6 +20,9 @@ FaultKind = Literal[
     "drop_after_commit",  # do the operation (the money moves), then close the connection
     "bad_gzip",  # do the operation, then answer a body that claims gzip and is not
     "deep_nesting",  # do the operation, then answer JSON nested deeper than parsers allow
+    "proxy_503",  # do the operation, then answer like a proxy that lost it: a text/plain 503
+    "proxy_502",  # do the operation, then answer like a proxy: an HTML 502 page
+    "proxy_500",  # do the operation, then answer like a proxy: a JSON 500
 ]
 FAULT_KINDS: tuple[str, ...] = FaultKind.__args__  # type: ignore[attr-defined]
 BEFORE = frozenset(
