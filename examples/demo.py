@@ -149,7 +149,8 @@ def proxied(client: Orchestra, app: Sandbox, body: ChargeParams) -> None:
         return
     except OutcomeUnknownError as exc:
         error = exc
-    line("charge, then a proxy's 503", f"OutcomeUnknownError (HTTP {error.status_code}), not resent")
+    unknown = f"OutcomeUnknownError (HTTP {error.status_code}), not resent"
+    line("charge, then a proxy's 503", unknown)
     app.inject("status_503", "GatewayStatus", times=2, retry_after="0.2")
     outcome = client.payment_gateway.reconcile(error)
     line("reconcile: 503, 503, then found", f"{outcome.verdict} ({outcome.reason})")

@@ -14,6 +14,11 @@ Two things in the libraries below would move money twice; both are checked by te
   ``ClientOSError`` when its method is "idempotent" (GET, PUT, DELETE...): a refund (PUT) or a
   void (DELETE) would be sent twice, with no log line and no say of the retry policy.
 
+A third would make needless unknown outcomes: aiohttp reuses a pooled connection that the server
+has closed while the event loop was busy (its end-of-stream not yet read), where httpcore checks
+the socket first; the charge sent on it is lost. So each request first lets the loop read what
+has arrived (two ``asyncio.sleep(0)``), and aiohttp drops the closed connection.
+
 So a middleware stops aiohttp's own resend (the dropped connection then reaches us unmapped),
 and every error, of the request or of its body, is classified again from aiohttp's own
 exception: only a failure to connect or to get a connection in time proves the request was not
@@ -118,6 +123,12 @@ class AiohttpBackend(httpx.AsyncBaseTransport):
         return aiohttp.ClientSession(connector=connector, middlewares=(_no_resend,))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # Let the event loop read what has arrived on idle connections first: a server that
+        # closed one while this loop was busy has left its end-of-stream in the socket, and
+        # aiohttp only drops the connection from its pool once the loop has read it.
+        # (httpcore checks a connection's socket before reusing it; aiohttp does not.)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
         try:
             response = await self.inner.handle_async_request(request)
         except _AIOHTTP_ERRORS as exc:
