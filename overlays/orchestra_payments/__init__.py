@@ -8,6 +8,7 @@ result = client.payment_gateway.charge({...})
 import logging
 
 from ._base import ApiResponse, Operation
+from ._constants import RECONCILE_MIN_WINDOW
 from ._client import AsyncOrchestra, Orchestra
 from ._exceptions import (
     APIConnectionError,
@@ -48,6 +49,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "MY_REF_PREFIX",
     "NO_RETRY",
+    "RECONCILE_MIN_WINDOW",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
