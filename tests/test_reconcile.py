@@ -516,3 +516,54 @@ def test_a_token_delete_whose_answer_was_dropped_reports_success(
     client.string_tokens.delete(token)  # the first try deleted it; the retry finds nothing
     with pytest.raises(NotFoundError):
         client.string_tokens.retrieve(token)
+
+
+def test_a_refund_resent_after_not_found_is_told_from_the_one_that_never_landed(
+    client: Orchestra, sandbox: SandboxServer
+) -> None:
+    charge = client.payment_gateway.charge(pay(amount=20.0))
+    refund = pay(refTransId=charge.gateway_reference, amount=5.0)
+    sandbox.app.inject("drop_before_commit", "GatewayRefund")
+    with pytest.raises(OutcomeUnknownError) as first:
+        client.payment_gateway.refund(refund)
+    assert client.payment_gateway.reconcile(first.value).verdict == "not_found"
+    sandbox.app.inject("drop_after_commit", "GatewayRefund")
+    with pytest.raises(OutcomeUnknownError) as again:
+        client.payment_gateway.refund(refund)  # as README advises after not_found
+    outcome = client.payment_gateway.reconcile(again.value)
+    assert outcome.verdict == "succeeded", outcome.reason
+    assert len(entries(sandbox, "Refund")) == 1
+
+
+def test_the_follow_up_record_is_bounded() -> None:
+    from orchestra_payments._outcome import (
+        FOLLOW_UP_TRANSACTIONS,
+        FOLLOW_UPS_PER_TRANSACTION,
+        FollowUpLog,
+    )
+
+    log = FollowUpLog()
+    for i in range(FOLLOW_UP_TRANSACTIONS + 500):
+        log.sent(f"tx-{i}", "Refund", 1.0)
+    assert len(log) == FOLLOW_UP_TRANSACTIONS
+    assert log.record("tx-0") is None  # the least recently used went first
+    for _ in range(FOLLOW_UPS_PER_TRANSACTION + 3):
+        log.sent("busy", "Capture", 1.0)
+    busy = log.record("busy")
+    assert busy is not None
+    assert (len(busy.follow_ups), busy.complete) == (FOLLOW_UPS_PER_TRANSACTION, False)
+
+
+def test_a_follow_up_whose_record_was_evicted_is_undetermined() -> None:
+    from orchestra_payments._outcome import FOLLOW_UP_TRANSACTIONS
+
+    client, _, _ = make_client(
+        [httpx.ReadTimeout("slow"), status(200, {**SUCCESS, "operationType": "Refund"})]
+    )
+    with pytest.raises(OutcomeUnknownError) as info:
+        client.payment_gateway.refund(REFUND_BODY)
+    for i in range(FOLLOW_UP_TRANSACTIONS):  # other transactions push this one out
+        client._follow_ups.sent(f"other-{i}", "Refund", 1.0)
+    outcome = client.payment_gateway.reconcile(info.value, wait=2)
+    assert outcome.verdict == "undetermined"
+    assert "no longer holds its record" in outcome.reason

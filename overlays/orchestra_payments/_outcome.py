@@ -254,6 +254,14 @@ class FollowUpLog:
             entry.done = self._tick
             entry.void = void
 
+    def resolved(self, entry: SentFollowUp, *, landed: bool) -> None:
+        """A reconciliation proved what became of a follow-up whose answer was lost."""
+        with self._lock:
+            if entry.done is None:
+                self._tick += 1
+                entry.done = self._tick
+                entry.void = not landed
+
     def record(self, ref_trans_id: str) -> TransactionRecord | None:
         """A snapshot of the transaction's record (None: this client has none)."""
         with self._lock:

@@ -305,12 +305,15 @@ def _judge_follow_up(
 class _Window:
     """The bounded wait: backoff between lookups, each with what is left as its deadline."""
 
-    def __init__(self, target: _Target, wait: float, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, target: _Target, wait: float, clock: Callable[[], float], log: FollowUpLog
+    ) -> None:
         if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
             raise RequestValidationError(
                 "wait must be a number of seconds, 0 or more", field="wait"
             )
         self.target = target
+        self.log = log
         self.wait = float(wait)
         self.clock = clock
         self.end = clock() + self.wait
@@ -356,6 +359,14 @@ class _Window:
         self.delay = min(self.delay * 2, c.RECONCILE_WAIT_MAX)
         return pause
 
+    def learn(self, outcome: Reconciliation) -> Reconciliation:
+        """What the verdict proves about this follow-up goes into the client's record: one
+        not found never landed (its resend can then be told from it)."""
+        this = self.target.this
+        if this is not None and outcome.verdict != "undetermined":
+            self.log.resolved(this, landed=outcome.verdict != "not_found")
+        return outcome
+
     def verdict(self) -> Reconciliation:
         n = self.lookups
         if self.unclear is not None:
@@ -396,7 +407,7 @@ def _begin(
             f"{name} (the error carries everything it needs)."
         )
     target = _target(error, client._follow_ups, **kwargs)
-    return _Window(target, wait, client._clock), client._sleep
+    return _Window(target, wait, client._clock, client._follow_ups), client._sleep
 
 
 def _lookup_failure(exc: OrchestraError) -> OrchestraError:
@@ -465,12 +476,12 @@ class ReconcilingPaymentGateway(PaymentGateway):
                 outcome = _lookup_failure(exc)
             done = window.take(outcome)
             if done is not None:
-                return done
+                return window.learn(done)
             pause = window.pause()
             if pause is None:
                 break
             do_sleep(pause)
-        return window.verdict()
+        return window.learn(window.verdict())
 
 
 class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
@@ -517,12 +528,12 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
                 outcome = _lookup_failure(exc)
             done = window.take(outcome)
             if done is not None:
-                return done
+                return window.learn(done)
             pause = window.pause()
             if pause is None:
                 break
             await do_sleep(pause)
-        return window.verdict()
+        return window.learn(window.verdict())
 
 
 async def _asyncio_sleep(seconds: float) -> None:
