@@ -8,8 +8,8 @@ result = client.payment_gateway.charge({...})
 import logging
 
 from ._base import ApiResponse, Operation
-from ._constants import RECONCILE_MIN_WINDOW
 from ._client import AsyncOrchestra, Orchestra
+from ._constants import RECONCILE_MIN_WINDOW
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
