@@ -188,13 +188,38 @@ def test_a_non_string_api_key_is_a_configuration_error() -> None:
 )
 def test_header_values_must_be_printable_ascii(headers: dict[str, str]) -> None:
     with pytest.raises(RequestValidationError) as info:
-        check_headers(headers)
+        check_headers(headers, owner=Owner())
     name = next(iter(headers))
     assert info.value.field == f"header {name}"
     assert TEST_KEY not in str(info.value)
 
 
-def test_a_key_given_per_call_joins_the_redactors_secrets() -> None:
+class Owner:
+    """Stands for the client a per-call key belongs to."""
+
+
+def test_a_key_given_per_call_joins_the_redactors_secrets_while_its_client_lives() -> None:
+    import gc
+
     per_call = "sk_per_call_7d1e0b2c9a"
-    check_headers({"x-api-key": per_call})
+    owner = Owner()
+    check_headers({"x-api-key": per_call}, owner)
     assert per_call not in redact_text(f"the server said: key {per_call} is unknown")
+    del owner
+    gc.collect()
+    assert per_call in redact_text(f"the server said: key {per_call} is unknown")
+
+
+def test_ten_thousand_clients_created_and_closed_leave_the_redactor_as_it_was() -> None:
+    import gc
+
+    from orchestra_payments._redact import known_secrets
+
+    gc.collect()
+    before = known_secrets()
+    for i in range(10_000):  # ~4 s
+        with Orchestra(api_key=f"sk_tenant_{i:05d}_key", base_url="http://127.0.0.1:9") as c:
+            assert f"sk_tenant_{i:05d}_key" not in redact_text(f"key sk_tenant_{i:05d}_key")
+        del c
+    gc.collect()
+    assert known_secrets() == before

@@ -75,7 +75,8 @@ def test_redact_text_in_every_phrasing(text: str, gone: str) -> None:
 
 def test_a_registered_key_is_redacted_in_every_spelling() -> None:
     key = "sk_test_quote'and\\backslash"
-    register_secret(key)
+    owner = type("Client", (), {})()
+    register_secret(key, owner)
     for shown in (key, repr(key), repr(key.encode()), json.dumps(key)):
         assert redact_text(f"x {shown} y").count("<redacted>") == 1
 

@@ -17,6 +17,7 @@ queue at its end. The wait happens inside each try, so it counts against the ret
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections import deque
@@ -228,8 +229,7 @@ def async_transport(
     def build() -> httpx.AsyncBaseTransport:
         if connections is None:
             return _pool(backend, limits, proxy)
-        # One TLS context for every pool: loading the CA bundle costs ~40 ms a time.
-        tls = httpx.create_ssl_context() if backend == "httpx" else None
+        tls = default_tls() if backend == "httpx" else None
         pools = [
             (_pool(backend, limits, proxy, size, tls), size)
             for size in _shards(backend, connections, c.HTTPCORE_POOL_SIZE)
@@ -237,6 +237,13 @@ def async_transport(
         return QueuedTransport(pools, classify=classify)
 
     return PerLoop(build)
+
+
+@functools.cache
+def default_tls() -> ssl.SSLContext:
+    """One TLS context for every client and pool of the process: loading the CA bundle costs
+    some 40 ms each time (httpx makes one per transport)."""
+    return httpx.create_ssl_context()
 
 
 class PerLoop(httpx.AsyncBaseTransport):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 
 from . import _constants as c
-from ._backends import HttpBackend, async_transport
+from ._backends import HttpBackend, async_transport, default_tls
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._encode import check_headers, check_minor_units, encode_json
@@ -37,7 +37,7 @@ from ._logging import redact_token_ids
 from ._options import DEFAULTS, ClientOptions, apply_options
 from ._outcome import FOLLOW_UPS, FollowUpLog, SentFollowUp, ensure_my_ref, facts_of_body
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
-from ._redact import install_log_filter, scrub_exception, secrets_in
+from ._redact import install_log_filter, register_secret, scrub_exception, secrets_in
 from ._response import handle_response
 from ._retry import (
     AsyncRetryTransport,
@@ -139,6 +139,7 @@ class _BaseOrchestra:
         retry: RetryPolicy | None,
     ) -> None:
         self._settings = resolve_settings(api_key, base_url)
+        register_secret(self._settings.api_key, self)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
@@ -167,7 +168,7 @@ class _BaseOrchestra:
         """
         if headers:
             try:
-                check_headers(headers)
+                check_headers(headers, self)
             except RequestValidationError as exc:
                 raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         merged = ClientOptions(
@@ -200,7 +201,7 @@ class _BaseOrchestra:
         merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
         merged[c.API_KEY_HEADER] = self._settings.api_key
         try:
-            check_headers(merged)
+            check_headers(merged, self)
         except RequestValidationError as exc:
             raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
         return {
@@ -239,7 +240,7 @@ class _BaseOrchestra:
         kwargs["extensions"] = {**kwargs.get("extensions", {}), c.FACADE_EXTENSION: True}
         headers = kwargs.get("headers")
         if headers:
-            check_headers(headers)
+            check_headers(headers, self)
         body = kwargs.pop("json", _NO_BODY)
         my_ref = None
         if body is not _NO_BODY:
@@ -336,7 +337,7 @@ class Orchestra(_BaseOrchestra, Resources):
         rng: random.Random | None = None,
     ) -> None:
         super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy)
+        inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy, verify=default_tls())
         retrying = RetryTransport(
             inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
         )

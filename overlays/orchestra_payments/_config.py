@@ -10,7 +10,6 @@ import httpx
 
 from ._constants import DEFAULT_BASE_URL
 from ._exceptions import ConfigurationError
-from ._redact import register_secret
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -37,7 +36,6 @@ def check_api_key(key: object) -> str:
     """An API key is sent as a header value: printable ASCII only. Messages never echo it."""
     if not isinstance(key, str):
         raise ConfigurationError(f"The API key must be a string, not {type(key).__name__}.")
-    register_secret(key)
     if key != key.strip() or any(ch in key for ch in "\r\n\t "):
         raise ConfigurationError("The API key contains whitespace; check how it was loaded.")
     bad = next((i for i, ch in enumerate(key) if not "!" <= ch <= "~"), None)

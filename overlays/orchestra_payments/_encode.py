@@ -172,13 +172,13 @@ def check_minor_units(body: Any) -> None:
         )
 
 
-def check_headers(headers: Mapping[str, Any]) -> None:
+def check_headers(headers: Mapping[str, Any], owner: object) -> None:
     """Header values go on the wire as they are: printable ASCII (and spaces) only. The message
     names the header, never its value (it may be an API key). A key given per call joins the
-    redactor's secrets."""
+    redactor's secrets for as long as ``owner`` (the client) lives."""
     for name, value in headers.items():
         if isinstance(value, str) and name.lower() == _KEY_HEADER:
-            register_secret(value)
+            register_secret(value, owner)
         if not isinstance(value, str):
             raise _fail(f"header {name}", f"must be a string, not {type(value).__name__}")
         if not value.isascii() or not value.isprintable():

@@ -20,6 +20,8 @@ import json
 import logging
 import re
 import threading
+import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -85,6 +87,9 @@ _NON_DIGITS = re.compile(r"\D")
 _SHORT = 8  # shorter secrets are masked only where they stand alone
 _known: tuple[str, ...] = ()
 _known_lock = threading.Lock()
+_counts: dict[str, int] = {}  # secret -> live owners holding it
+_released: deque[set[str]] = deque()  # the secrets of owners that are gone
+_held: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
 
 
 def _spellings(secret: str) -> set[str]:
@@ -95,15 +100,54 @@ def _spellings(secret: str) -> set[str]:
     return {s for s in out if s}
 
 
-def register_secret(secret: str) -> None:
-    """Remember a secret (an API key) for every later redaction in this process."""
-    global _known
-    if not secret or secret in _known:
+def register_secret(secret: str, owner: object) -> None:
+    """Mask a secret (an API key) in every redaction of this process while ``owner`` (the
+    client that uses it) lives: the secrets of clients that are gone are forgotten, so a
+    service that builds a client per tenant does not grow the list without bound."""
+    if not secret:
         return
     with _known_lock:
-        merged = set(_known) | _spellings(secret)
-        # Longest first, so that no shorter spelling leaves a part of a longer one behind.
-        _known = tuple(sorted(merged, key=len, reverse=True))
+        changed = _drain()
+        held = _held.get(owner)
+        if held is None:
+            held = _held[owner] = set()
+            weakref.finalize(owner, _released.append, held)
+        if secret not in held:
+            held.add(secret)
+            _counts[secret] = _counts.get(secret, 0) + 1
+            changed = changed or _counts[secret] == 1
+        if changed:
+            _rebuild()
+
+
+def _drain() -> bool:
+    """Forget the secrets of owners that are gone (queued by their finalizers, which may run
+    at any point, even inside this module's lock: so they only queue)."""
+    gone = False
+    while _released:
+        for secret in _released.popleft():
+            _counts[secret] -= 1
+            if not _counts[secret]:
+                del _counts[secret]
+                gone = True
+    return gone
+
+
+def _rebuild() -> None:
+    global _known
+    merged: set[str] = set()
+    for secret in list(_counts):
+        merged |= _spellings(secret)
+    # Longest first, so that no shorter spelling leaves a part of a longer one behind.
+    _known = tuple(sorted(merged, key=len, reverse=True))
+
+
+def known_secrets() -> int:
+    """How many secrets (of live clients) every redaction masks."""
+    with _known_lock:
+        if _drain():
+            _rebuild()
+        return len(_counts)
 
 
 def _mask_pan(match: re.Match[str]) -> str:
@@ -119,6 +163,8 @@ def _mask_field(match: re.Match[str]) -> str:
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Text with the known and given secrets, secret fields, card numbers and CVVs masked."""
+    if _released:  # a client has gone since: forget its key
+        known_secrets()
     for secret in (*_known, *secrets):
         if len(secret) >= _SHORT and secret in text:
             text = text.replace(secret, REDACTED)
