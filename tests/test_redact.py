@@ -8,8 +8,8 @@ import traceback
 
 import pytest
 
+from orchestra_payments import Orchestra, OrchestraError, RedactedError
 from orchestra_payments._redact import (
-    RedactedError,
     RedactingFilter,
     excerpt,
     redact_text,
@@ -82,6 +82,7 @@ def test_a_registered_key_is_redacted_in_every_spelling() -> None:
 
 
 def test_a_chain_link_that_would_still_show_a_secret_is_replaced() -> None:
+    Orchestra(api_key="sk_test_stand_in", base_url="http://127.0.0.1:9").close()
     body = '{"cardNumber": "4111111111111111x"}\ud800'
     inner = UnicodeEncodeError("utf-8", body, 0, 1, "surrogates not allowed")
     outer = RuntimeError("while sending 4111111111111111")
@@ -89,6 +90,7 @@ def test_a_chain_link_that_would_still_show_a_secret_is_replaced() -> None:
     scrub_exception(outer)
     assert "4111111111111111" not in str(outer)
     assert isinstance(outer.__context__, RedactedError)
+    assert isinstance(outer.__context__, OrchestraError)
     assert "UnicodeEncodeError" in str(outer.__context__)
     assert "4111111111111111" not in "".join(traceback.format_exception(outer))
 

@@ -18,6 +18,7 @@ from ._exceptions import (
     BadRequestError,
     ClientClosedError,
     ConfigurationError,
+    GatewayAnswerError,
     GatewayError,
     GatewayRejectedError,
     GatewayUnavailableError,
@@ -26,7 +27,9 @@ from ._exceptions import (
     OutcomeUnknownError,
     PoolTimeoutError,
     RateLimitError,
+    RedactedError,
     RequestValidationError,
+    RetriesExhaustedError,
     TransactionNotFoundError,
     UnexpectedResponseError,
 )
@@ -35,6 +38,10 @@ from ._outcome import MY_REF_PREFIX, generate_my_ref
 from ._reconcile import Reconciliation
 from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
 from ._version import package_version
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 def __getattr__(name: str) -> str:
@@ -59,6 +66,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConfigurationError",
+    "GatewayAnswerError",
     "GatewayError",
     "GatewayRejectedError",
     "GatewayUnavailableError",
@@ -70,8 +78,10 @@ __all__ = [
     "PoolTimeoutError",
     "RateLimitError",
     "Reconciliation",
+    "RedactedError",
     "RequestOptions",
     "RequestValidationError",
+    "RetriesExhaustedError",
     "RetryPolicy",
     "TransactionNotFoundError",
     "UnexpectedResponseError",

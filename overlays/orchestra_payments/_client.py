@@ -23,6 +23,7 @@ from ._exceptions import (
     ConfigurationError,
     OrchestraError,
     OutcomeUnknownError,
+    RedactedError,
     RequestValidationError,
     moved_nothing,
 )
@@ -145,7 +146,7 @@ class _BaseOrchestra:
         self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
         self._options = DEFAULTS
         self._follow_ups = FollowUpLog()
-        install_log_filter(redact_token_ids)
+        install_log_filter(redact_token_ids, stand_in=RedactedError)
 
     def with_options(
         self,

@@ -2,24 +2,29 @@
 
     OrchestraError
     ├── ConfigurationError          the client was configured wrongly (no key, http:// remote)
+    ├── RedactedError               in a cause chain only: an exception whose details held a
+    │                               secret, replaced
     ├── ClientClosedError           a call on a client after close()
     ├── RequestValidationError      bad input, caught before anything was sent
     ├── APIConnectionError          no answer: the connection failed or dropped
     │   └── APITimeoutError         no answer in time
     │       └── PoolTimeoutError    no connection came free in time: the request was not sent
     ├── OutcomeUnknownError         a money-moving request may have reached the gateway and no
-    │                               usable answer came back: reconcile(err), never retry blindly
+    │                               usable answer came back (a 5xx included): reconcile(err),
+    │                               never retry blindly
     ├── UnexpectedResponseError     undocumented status, HTML from a proxy, truncated or
     │                               non-JSON body, a body that fits no model
     └── APIStatusError              Orchestra answered with a documented error status
         ├── BadRequestError         400: a field was rejected (field_name, errors)
         ├── AuthenticationError     401: the API key was refused
         ├── NotFoundError           404
-        ├── GatewayRejectedError    409: the gateway declined (result, gateway codes)
-        ├── TransactionNotFoundError 409 on a status lookup: no such transaction (yet)
-        ├── RateLimitError          429: still rate limited after every retry (attempts)
-        ├── GatewayError            500: the gateway failed
-        └── GatewayUnavailableError 503: still unavailable after every retry (attempts)
+        ├── GatewayAnswerError      409: the gateway's answer (result, gateway codes)
+        │   ├── GatewayRejectedError      the gateway declined
+        │   └── TransactionNotFoundError  a status lookup: no such transaction (yet)
+        ├── RetriesExhaustedError   the same answer after every retry (attempts)
+        │   ├── RateLimitError            429: nothing was processed
+        │   └── GatewayUnavailableError   503 to a call that moves no money
+        └── GatewayError            500 to a call that moves no money: the gateway failed
 
 Messages never contain the API key, card numbers, CVVs, token payloads or credentials.
 """
@@ -45,6 +50,11 @@ class OrchestraError(Exception):
     def __init__(self, *args: object) -> None:
         # Every message passes the redactor, whoever builds it.
         super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
+
+
+class RedactedError(OrchestraError):
+    """Stands in an exception's cause chain for an exception whose details held a secret (an
+    API key, a card number): its message names the type it replaces."""
 
 
 class ConfigurationError(OrchestraError):
@@ -176,8 +186,9 @@ class NotFoundError(APIStatusError):
     """404: no such token or account."""
 
 
-class _GatewayAnswer(APIStatusError):
-    """A 409 carrying the gateway's OperationResult (``result``, if it parsed) and its codes."""
+class GatewayAnswerError(APIStatusError):
+    """A 409: the gateway's answer, a decline or a lookup that found nothing; ``result`` is the
+    OperationResult (if it parsed), with the gateway's codes."""
 
     def __init__(
         self,
@@ -200,11 +211,11 @@ class _GatewayAnswer(APIStatusError):
         return _str_or_none(getattr(self.result, "gateway_result_description", None))
 
 
-class GatewayRejectedError(_GatewayAnswer):
+class GatewayRejectedError(GatewayAnswerError):
     """409: the payment gateway declined; ``result`` is the parsed OperationResult, if any."""
 
 
-class TransactionNotFoundError(_GatewayAnswer):
+class TransactionNotFoundError(GatewayAnswerError):
     """409 on a status lookup: the gateway knows no such transaction (yet): not a decline."""
 
 
@@ -212,7 +223,7 @@ class GatewayError(APIStatusError):
     """500: the payment gateway failed."""
 
 
-class _RetriesExhausted(APIStatusError):
+class RetriesExhaustedError(APIStatusError):
     """An answer that was retried ``attempts`` times and stayed the same."""
 
     def __init__(
@@ -228,11 +239,11 @@ class _RetriesExhausted(APIStatusError):
         self.attempts = attempts
 
 
-class GatewayUnavailableError(_RetriesExhausted):
+class GatewayUnavailableError(RetriesExhaustedError):
     """503: the gateway stayed unavailable through ``attempts`` tries."""
 
 
-class RateLimitError(_RetriesExhausted):
+class RateLimitError(RetriesExhaustedError):
     """429: still rate limited through ``attempts`` tries; nothing was processed."""
 
     @property

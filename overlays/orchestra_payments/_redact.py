@@ -210,8 +210,12 @@ def secrets_in(value: Any, *, _secret: bool = False, _depth: int = 0) -> list[st
 # --- exception chains -------------------------------------------------------------------------
 
 
-class RedactedError(Exception):
-    """Stands in a cause chain for an exception whose details held a secret."""
+class Redacted(Exception):
+    """Stands in a cause chain for an exception whose details held a secret (the client puts
+    its public ``RedactedError``, an ``OrchestraError``, in its place: ``STAND_IN``)."""
+
+
+STAND_IN: list[type[BaseException]] = [Redacted]
 
 
 def _safe_arg(arg: object, secrets: tuple[str, ...]) -> object:
@@ -256,14 +260,14 @@ def _scrub_one(
 
 
 def _stand_in(exc: BaseException) -> BaseException:
-    stand_in = RedactedError(f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
+    stand_in = STAND_IN[-1](f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
     stand_in.__traceback__ = exc.__traceback__
     return stand_in
 
 
 def scrub_exception(exc: BaseException, secrets: Iterable[str] = ()) -> None:
     """Redact ``exc`` and its whole cause/context chain in place; a link whose exception
-    would still show a secret is replaced by a ``RedactedError`` naming its type."""
+    would still show a secret is replaced by a stand-in naming its type."""
     given = tuple(s for s in secrets if s)
     _scrub_one(exc, given, ours=True)
     cleaned: dict[int, BaseException] = {id(exc): exc}
@@ -328,7 +332,9 @@ _FILTER = RedactingFilter()
 _REWRITES: list[Callable[[str], str]] = []
 
 
-def install_log_filter(*rewrites: Callable[[str], str]) -> None:
+def install_log_filter(
+    *rewrites: Callable[[str], str], stand_in: type[BaseException] | None = None
+) -> None:
     """Put the redacting filter on the loggers of this library and of httpx/httpcore (a filter
     on a parent logger does not see its children's records, hence the list and the scan).
 
@@ -337,6 +343,8 @@ def install_log_filter(*rewrites: Callable[[str], str]) -> None:
     for rewrite in rewrites:
         if rewrite not in _REWRITES:
             _REWRITES.append(rewrite)
+    if stand_in is not None and STAND_IN[-1] is not stand_in:
+        STAND_IN.append(stand_in)
     existing = [
         name
         for name, logger in list(logging.root.manager.loggerDict.items())
