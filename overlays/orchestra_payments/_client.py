@@ -398,7 +398,11 @@ class Orchestra(_BaseOrchestra, Resources):
         raise error
 
     def close(self) -> None:
-        self._http.close()
+        """Close the connections. A failure while closing is logged, never raised."""
+        try:
+            self._http.close()
+        except Exception:
+            logger.warning("closing the client's connections failed", exc_info=True)
 
     def __enter__(self) -> Self:
         return self
@@ -511,7 +515,12 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         raise error
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """Close the connections of the running event loop (those of loops that have closed
+        went with them). A failure while closing is logged, never raised."""
+        try:
+            await self._http.aclose()
+        except Exception:
+            logger.warning("closing the client's connections failed", exc_info=True)
 
     async def __aenter__(self) -> Self:
         return self
