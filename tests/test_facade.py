@@ -233,6 +233,22 @@ def test_with_options_shares_the_pool_and_keeps_the_original_unchanged() -> None
     assert "X-Team" not in script.requests[1].headers
 
 
+def test_a_with_options_copy_outlives_its_client_and_still_hides_the_key() -> None:
+    import gc
+
+    from orchestra_payments._redact import redact_text
+
+    client, script, _ = make_client([status(200, [])])
+    copy = client.with_options(headers={"X-Team": "payments"})
+    key = client._settings.api_key
+    del client
+    gc.collect()
+    assert copy.gateway_accounts.list() == []
+    assert copy.payment_gateway._client is copy
+    assert key not in redact_text(f"echo {key}")
+    assert script.requests[0].headers["X-Team"] == "payments"
+
+
 def test_with_options_retry_and_timeout_apply_to_its_calls() -> None:
     seen: list[float] = []
     client, script, clock = make_client([read_timeouts(status(503), seen)])

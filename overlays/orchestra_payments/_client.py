@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import random
 import time
@@ -130,6 +129,17 @@ def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClien
 
 class _BaseOrchestra:
     _facade_client: Any
+    # What a with_options() copy shares with its client (resources are built per copy).
+    _SHARED = (
+        "_settings",
+        "timeout",
+        "retry",
+        "_prefix",
+        "_follow_ups",
+        "_http",
+        "_sleep",
+        "_clock",
+    )
 
     def __init__(
         self,
@@ -177,15 +187,14 @@ class _BaseOrchestra:
             retry=retry or self._options.retry,
             headers={**(self._options.headers or {}), **(headers or {})} or None,
         )
-        clone = copy.copy(self)
-        # Drop what is cached per instance (resources bound to this client), keep the rest.
-        clone.__dict__ = {
-            name: value
-            for name, value in self.__dict__.items()
-            if not isinstance(getattr(type(self), name, None), cached_property)
-        }
+        clone = object.__new__(type(self))
+        for name in self._SHARED:  # the connections, key, policies and follow-up record
+            setattr(clone, name, getattr(self, name))
         clone._options = merged
         clone._facade_client = clone
+        register_secret(self._settings.api_key, clone)
+        if headers:
+            check_headers(headers, clone)  # a key among them lives as long as the copy
         return clone
 
     @property
