@@ -601,3 +601,28 @@ def test_aiohttp_errors_count_as_not_sent_only_when_no_connection_was_made(
         return "not sent" if outcome is Outcome.NOT_SENT else "maybe sent"
 
     assert (meaning(False), meaning(True)) == (before_answer, while_reading_body)
+
+
+def test_a_client_used_from_one_event_loop_per_job_closes_each_loops_connections(
+    http_backend: HttpBackend, orchestra_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker that runs ``asyncio.run`` per job: each job's loop gets its own connections,
+    and they are closed when that loop shuts down (nothing left for the garbage collector to
+    complain about)."""
+    import gc
+
+    client = AsyncOrchestra(
+        api_key=orchestra_sandbox.api_key,
+        base_url=orchestra_sandbox.base_url,
+        http_backend=http_backend,
+        limits=httpx.Limits(max_connections=4),
+    )
+
+    async def job() -> int:
+        return len(await client.payment_gateway.list_gateways())
+
+    with caplog.at_level("ERROR", logger="asyncio"):
+        assert [asyncio.run(job()) for _ in range(3)] == [3, 3, 3]
+        gc.collect()
+    assert client.http_client._transport.inner.transports() == []  # type: ignore[attr-defined]
+    assert [r.getMessage() for r in caplog.records if "nclosed" in r.getMessage()] == []

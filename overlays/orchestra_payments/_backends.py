@@ -21,7 +21,7 @@ import functools
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import httpx
@@ -251,12 +251,15 @@ class PerLoop(httpx.AsyncBaseTransport):
 
     Connections, their locks and the queue's futures belong to the loop that made them; a
     client used from another loop (a worker that runs ``asyncio.run`` per job, function-scoped
-    test loops) gets its own instead of failing in the middle of a request. The transports of
-    loops that have closed are dropped (their connections died with their loop)."""
+    test loops) gets its own instead of failing in the middle of a request. A loop's transport
+    is closed when the loop shuts down (``asyncio.run`` and ``asyncio.Runner`` finalize async
+    generators first: a suspended one closes it); those of loops closed otherwise are dropped
+    (their connections died with their loop)."""
 
     def __init__(self, build: Callable[[], httpx.AsyncBaseTransport]) -> None:
         self._build = build
         self._by_loop: dict[asyncio.AbstractEventLoop, httpx.AsyncBaseTransport] = {}
+        self._closers: dict[asyncio.AbstractEventLoop, AsyncGenerator[None, None]] = {}
 
     @property
     def inner(self) -> httpx.AsyncBaseTransport:
@@ -268,6 +271,7 @@ class PerLoop(httpx.AsyncBaseTransport):
         if transport is None:
             for old in [old for old in self._by_loop if old.is_closed()]:
                 del self._by_loop[old]
+                self._closers.pop(old, None)
             transport = self._by_loop[loop] = self._build()
         return transport
 
@@ -275,15 +279,43 @@ class PerLoop(httpx.AsyncBaseTransport):
         return list(self._by_loop.values())
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.inner.handle_async_request(request)
+        transport = self.inner
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if loop not in self._closers:
+            closer = self._closers[loop] = self._close_at_shutdown(loop, transport)
+            await anext(closer)  # suspended: the loop's shutdown_asyncgens() resumes it
+        return await transport.handle_async_request(request)
+
+    async def _close_at_shutdown(
+        self, loop: asyncio.AbstractEventLoop, transport: httpx.AsyncBaseTransport
+    ) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            if self._by_loop.get(loop) is transport:
+                del self._by_loop[loop]
+                self._closers.pop(loop, None)
+                try:
+                    await transport.aclose()
+                except Exception:  # the loop is going away: nothing to tell
+                    logger.debug(
+                        "closing a loop's connections at its shutdown failed", exc_info=True
+                    )
 
     async def aclose(self) -> None:
         import asyncio
 
         by_loop, self._by_loop = self._by_loop, {}
+        closers, self._closers = self._closers, {}
         transport = by_loop.get(asyncio.get_running_loop())
         if transport is not None:
             await transport.aclose()
+        closer = closers.get(asyncio.get_running_loop())
+        if closer is not None:
+            with contextlib.suppress(Exception):
+                await closer.aclose()
 
 
 def _check_aiohttp() -> None:
