@@ -56,6 +56,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if chaos is not None and chaos.MATRIX.rows:
         for line in chaos.MATRIX.table().splitlines():
             terminalreporter.write_line(line)
+    model = sys.modules.get("money_model")
+    if model is not None:
+        for line in model.STATS.lines():
+            terminalreporter.write_line(line)
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in counts:
         for report in terminalreporter.stats.get(outcome, []):

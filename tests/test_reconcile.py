@@ -199,10 +199,9 @@ def test_no_not_found_from_lookups_over_less_than_the_minimum_window(wait: float
     [
         status(200, {**SUCCESS, "operationResultCode": "NotImplemented"}),
         status(401, {"fieldName": "X-Api-Key", "errors": ["no"]}),
-        status(500),
         status(400, {"fieldName": "myRef", "errors": ["bad"]}),
     ],
-    ids=["NotImplemented", "401", "500", "400"],
+    ids=["NotImplemented", "401", "400"],
 )
 def test_a_lookup_the_gateway_cannot_answer_is_undetermined_at_once(
     answer: httpx.Response,
@@ -211,6 +210,20 @@ def test_a_lookup_the_gateway_cannot_answer_is_undetermined_at_once(
     outcome = client.payment_gateway.reconcile(lost_charge(client))
     assert outcome.verdict == "undetermined"
     assert len(script.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [status(500), status(502, b"<html>502 Bad Gateway</html>"), status(200, b"")],
+    ids=["500", "proxy 502", "empty 200"],
+)
+def test_a_lookup_that_failed_on_the_way_is_asked_again(failure: httpx.Response) -> None:
+    client, script, _ = make_client(
+        [httpx.ReadTimeout("slow"), failure, status(200, SUCCESS)], retry=RetryPolicy(attempts=1)
+    )
+    outcome = client.payment_gateway.reconcile(lost_charge(client))
+    assert outcome.verdict == "succeeded"
+    assert outcome.lookups == 2 and len(script.requests) == 3
 
 
 def test_a_lookup_that_stays_unavailable_is_undetermined_not_not_found() -> None:

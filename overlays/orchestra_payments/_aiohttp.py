@@ -34,6 +34,8 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
+from ._tls import default_tls
+
 # aiohttp's exception -> what httpx's own transport would have raised. First match wins.
 _NOT_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
     (aiohttp.ClientConnectorError, httpx.ConnectError),  # refused, DNS, TLS: no connection
@@ -111,6 +113,7 @@ class AiohttpBackend(httpx.AsyncBaseTransport):
             limits=limits,
             proxy=httpx.Proxy(proxy) if isinstance(proxy, str) else proxy,
             client=self._session,
+            verify=default_tls(),
         )
 
     def _session(self) -> aiohttp.ClientSession:

@@ -17,7 +17,6 @@ queue at its end. The wait happens inside each try, so it counts against the ret
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import time
 from collections import deque
@@ -29,6 +28,7 @@ import httpx
 from . import _constants as c
 from ._base import Operation
 from ._exceptions import ConfigurationError, PoolTimeoutError
+from ._tls import default_tls
 
 if TYPE_CHECKING:
     import asyncio  # imported where a call first waits
@@ -237,13 +237,6 @@ def async_transport(
         return QueuedTransport(pools, classify=classify)
 
     return PerLoop(build)
-
-
-@functools.cache
-def default_tls() -> ssl.SSLContext:
-    """One TLS context for every client and pool of the process: loading the CA bundle costs
-    some 40 ms each time (httpx makes one per transport)."""
-    return httpx.create_ssl_context()
 
 
 class PerLoop(httpx.AsyncBaseTransport):

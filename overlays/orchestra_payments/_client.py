@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 
 from . import _constants as c
-from ._backends import HttpBackend, async_transport, default_tls
+from ._backends import HttpBackend, async_transport
 from ._base import ApiResponse, Operation, TimeoutTypes
 from ._config import Settings, resolve_settings
 from ._encode import check_headers, check_minor_units, encode_json
@@ -47,6 +47,7 @@ from ._retry import (
     undecodable,
     unexpected_failure,
 )
+from ._tls import default_tls
 from ._version import package_version
 
 if TYPE_CHECKING:

@@ -27,12 +27,14 @@ from . import _constants as c
 from ._exceptions import (
     APIConnectionError,
     ClientClosedError,
+    GatewayError,
     GatewayUnavailableError,
     OrchestraError,
     OutcomeUnknownError,
     RateLimitError,
     RequestValidationError,
     TransactionNotFoundError,
+    UnexpectedResponseError,
 )
 from ._generated_facade import AsyncPaymentGateway, PaymentGateway
 from ._generated_params import StatusParams
@@ -47,7 +49,15 @@ _NAMES = {
     **{op: op for op in (*ORIGINALS, *FOLLOW_UPS)},
     **{op[len("Gateway") :].lower(): op for op in (*ORIGINALS, *FOLLOW_UPS)},
 }
-_TRANSIENT = (GatewayUnavailableError, RateLimitError, APIConnectionError)
+# Lookups that failed on the way (a proxy's 502, an empty or cut body, a 500, no answer): asked
+# again within the wait; a 400, 401 or NotImplemented is final.
+_TRANSIENT = (
+    GatewayUnavailableError,
+    RateLimitError,
+    APIConnectionError,
+    GatewayError,
+    UnexpectedResponseError,
+)
 _LANDED = ("Success", "Accepted")
 
 
