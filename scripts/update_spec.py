@@ -73,12 +73,60 @@ def validate(spec: Any, name: str) -> None:
         raise Refused(f"{name} is not a valid OpenAPI document: {exc.message}") from exc
 
 
+SHARED = "../shared/openapi"  # where CI and the workflows keep vendor specs, beside the clone
+# Variables make exports to its recipes (and passes on in MAKEFLAGS): never into the tests.
+MAKE_ENV = (
+    "SPEC",
+    "COMMIT",
+    "OLD",
+    "NEW",
+    "NO_TESTS",
+    "FAIL_ON_BREAKING",
+    "PYTEST_ARGS",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "MAKELEVEL",
+    "MAKEOVERRIDES",
+)
+
+
 def default_path_for(spec: Path) -> str:
-    shared = (ROOT.parent / "shared" / "openapi").resolve()
-    resolved = spec.resolve()
-    if resolved.parent == shared:
-        return f"../shared/openapi/{resolved.name}"
-    return os.path.relpath(resolved, ROOT)
+    """The lock's `default_path`: the same on every machine, where the workflows put the file."""
+    return f"{SHARED}/{spec.name}"
+
+
+def keep_in_shared(spec: Path, commit: str) -> Path:
+    """The spec at ../shared/openapi/<name>: copied there when given from elsewhere.
+
+    Raises:
+        Refused: another file of that name is there, or the copy cannot be made; the message
+            gives the commands that put the file there.
+    """
+    shared = ROOT / SHARED
+    target = shared / spec.name
+    if spec.resolve().parent == shared.resolve():
+        return spec
+    by_hand = (
+        f"put it there yourself: mkdir -p {SHARED} && cp {spec} {SHARED}/{spec.name}; then "
+        f"make update-spec SPEC={SHARED}/{spec.name} COMMIT={commit}"
+    )
+    if target.exists():
+        if target.read_bytes() == spec.read_bytes():
+            return target
+        raise Refused(
+            f"{SHARED}/{spec.name} exists and differs from {spec}: vendor specs are kept there "
+            f"by file name (the lock records {SHARED}/<file>). Give the new file another name, "
+            f"e.g. orchestra-api-{commit}.json, and run update-spec with it"
+        )
+    try:
+        shared.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(spec, target)
+    except OSError as exc:
+        raise Refused(
+            f"cannot copy {spec} to {SHARED}/ ({exc.strerror}), where the lock records vendor "
+            f"specs; {by_hand}"
+        ) from exc
+    return target
 
 
 def write_lock(spec_path: Path, spec: dict[str, Any], commit: str, today: str) -> None:
@@ -200,11 +248,18 @@ def install(tree: Path) -> None:
 
 
 def run_suite(pytest_args: list[str]) -> int:
-    """The tests, against this tree's generated package and overlay whatever is installed."""
-    env = dict(os.environ)
+    """The tests, against this tree's generated package and overlay whatever is installed.
+
+    Run as `make test` runs them (in parallel, the e2e tests left out), with none of make's
+    variables in their environment: a test's own `make` or generate run must not see the
+    maintainer's SPEC.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in MAKE_ENV}
     paths = [str(ROOT / part) for part in ("generated", "overlays", "sandbox")]
     env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", *pytest_args], cwd=ROOT, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "auto", *pytest_args], cwd=ROOT, env=env
+    )
     return result.returncode
 
 
@@ -221,8 +276,8 @@ def update(
     if not commit or not FULL_SHA.fullmatch(commit):
         raise PipelineError(
             "give the vendor commit the spec was taken from, as its full 40-hex-digit SHA "
-            f"(got {commit or 'none'}): make update-spec SPEC=/path/to/orchsol.json "
-            "COMMIT=<sha>. The lock records it so CI can fetch exactly this file again."
+            f"(got {commit or 'none'}): add COMMIT=<sha> to the make command (the script: "
+            "--source-commit <sha>). The lock records it so CI can fetch exactly this file again."
         )
     new_path = Path(spec_arg).expanduser()
     if not new_path.is_file():
@@ -230,6 +285,7 @@ def update(
     old_name, old_patched = old_side()
     names = (old_name, new_path.name)
     try:
+        new_path = keep_in_shared(new_path, commit)
         try:
             new = json.loads(new_path.read_text())
         except json.JSONDecodeError as exc:
@@ -287,7 +343,7 @@ def update(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", default=os.environ.get("SPEC") or None, required=False)
+    parser.add_argument("--spec", default=None, help="the new vendor spec file")
     parser.add_argument(
         "--source-commit",
         default=None,
