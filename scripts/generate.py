@@ -5,8 +5,9 @@ and the request parameter types of the overlay).
 
 --spec defaults to the locked file beside the project (../shared/openapi/<file>, the lock's
 `default_path`); no environment variable is read (make exports its command-line variables to
-every recipe, and to the tests' own runs of this script). Its sha256 must match openapi/spec.lock.json; `make update-spec`
-is how a new vendor version is taken. The output is byte-for-byte the same on every run.
+every recipe, and to the tests' own runs of this script). Its sha256 must match
+openapi/spec.lock.json; `make update-spec` is how a new vendor version is taken. The output is
+byte-for-byte the same on every run.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 # Run as `python scripts/generate.py`, Python puts scripts/ first on sys.path: the pipeline's
 # modules import each other by name (tests get the same through pytest's `pythonpath`).
+import specload
 from facade import FILES as FACADE_FILES
 from facade import render_all
 from generator_errors import translate
@@ -110,9 +112,9 @@ def check_patched(spec: dict[str, Any], spec_name: str) -> dict[str, Any]:
 
 def patched_spec(path: Path) -> dict[str, Any]:
     try:
-        spec = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PipelineError(f"{path.name} is not valid JSON: {exc}") from exc
+        spec = specload.load(path)
+    except specload.SpecUnreadable as exc:
+        raise PipelineError(str(exc)) from exc
     return check_patched(spec, path.name)
 
 
@@ -202,6 +204,12 @@ def generate(
             texts = render_all(spec, ROOT / "openapi" / "operations.yaml", CONFIG)
         except ValueError as exc:
             raise PipelineError(str(exc)) from exc
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise PipelineError(
+                "the facade generator (scripts/facade.py) cannot read this spec: "
+                f"{type(exc).__name__} {str(exc)[:200]}; a shape it does not support: patch the "
+                "spec (openapi/patches.json) or teach the facade generator"
+            ) from exc
         for name, text in texts.items():
             (work / name).write_text(text)
             format_file(work / name)

@@ -3,7 +3,8 @@
     python scripts/specdiff.py OLD NEW [--patched] [--output report.md] [--fail-on-breaking]
 
 Exit status: 0 when the report is written (and, with --fail-on-breaking, nothing breaks);
-1 with --fail-on-breaking when a change breaks callers; 2 when a file cannot be read as JSON.
+1 with --fail-on-breaking when a change breaks callers; 2 when a file is unreadable (not JSON,
+not an OpenAPI 3 document, or a $ref that points nowhere: scripts/specload.py).
 
 A small differ of our own: no maintained OpenAPI diff installs from the registries this project
 uses (oasdiff is a Go binary; the Python packages found are unmaintained or unproven), and the
@@ -24,7 +25,6 @@ facade method, where those names are given.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -457,10 +457,9 @@ def diff(
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text())
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    return data
+    from specload import load
+
+    return load(path)
 
 
 def python_names(spec: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -494,10 +493,12 @@ def main() -> int:
         help="exit 1 when a change breaks callers (for CI gates)",
     )
     args = parser.parse_args()
+    from specload import SpecUnreadable
+
     try:
         old, new = _load(args.old), _load(args.new)
-    except (OSError, ValueError) as exc:
-        print(f"spec-diff: cannot read the specs: {exc}", file=sys.stderr)
+    except SpecUnreadable as exc:
+        print(f"spec-diff: unreadable: {exc}", file=sys.stderr)
         return 2
     notes = ""
     if args.patched:

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import specload
 from generate import (
     FACADE,
     GENERATED,
@@ -61,18 +62,6 @@ class Refused(PipelineError):
     """The new spec is not taken; the report says why."""
 
 
-def validate(spec: Any, name: str) -> None:
-    from openapi_spec_validator import validate as validate_spec
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
-    if not isinstance(spec, dict):
-        raise Refused(f"{name} is not an OpenAPI document (not a JSON object)")
-    try:
-        validate_spec(spec)
-    except OpenAPIValidationError as exc:
-        raise Refused(f"{name} is not a valid OpenAPI document: {exc.message}") from exc
-
-
 SHARED = "../shared/openapi"  # where CI and the workflows keep vendor specs, beside the clone
 # Variables make exports to its recipes (and passes on in MAKEFLAGS): never into the tests.
 MAKE_ENV = (
@@ -95,38 +84,43 @@ def default_path_for(spec: Path) -> str:
     return f"{SHARED}/{spec.name}"
 
 
-def keep_in_shared(spec: Path, commit: str) -> Path:
-    """The spec at ../shared/openapi/<name>: copied there when given from elsewhere.
+def shared_place(spec: Path) -> Path:
+    """Where the spec is kept, ../shared/openapi/<name>; refused if another file is there.
+
+    Nothing is written here: ``keep_in_shared`` copies the file once the spec is taken.
+    """
+    target = ROOT / SHARED / spec.name
+    if (
+        target.exists()
+        and target.resolve() != spec.resolve()
+        and target.read_bytes() != spec.read_bytes()
+    ):
+        raise Refused(
+            f"{SHARED}/{spec.name} exists and differs from {spec}: vendor specs are kept "
+            f"there by file name (the lock records {SHARED}/<file>). Give the new file "
+            "another name, e.g. orchestra-api-<commit>.json"
+        )
+    return target
+
+
+def keep_in_shared(spec: Path, target: Path, commit: str) -> None:
+    """Copy a spec given from elsewhere to ``target`` (../shared/openapi/), where CI finds it.
 
     Raises:
-        Refused: another file of that name is there, or the copy cannot be made; the message
-            gives the commands that put the file there.
+        Refused: the copy cannot be made; the message gives the commands that put it there.
     """
-    shared = ROOT / SHARED
-    target = shared / spec.name
-    if spec.resolve().parent == shared.resolve():
-        return spec
-    by_hand = (
-        f"put it there yourself: mkdir -p {SHARED} && cp {spec} {SHARED}/{spec.name}; then "
-        f"make update-spec SPEC={SHARED}/{spec.name} COMMIT={commit}"
-    )
     if target.exists():
-        if target.read_bytes() == spec.read_bytes():
-            return target
-        raise Refused(
-            f"{SHARED}/{spec.name} exists and differs from {spec}: vendor specs are kept there "
-            f"by file name (the lock records {SHARED}/<file>). Give the new file another name, "
-            f"e.g. orchestra-api-{commit}.json, and run update-spec with it"
-        )
+        return
     try:
-        shared.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(spec, target)
     except OSError as exc:
         raise Refused(
             f"cannot copy {spec} to {SHARED}/ ({exc.strerror}), where the lock records vendor "
-            f"specs; {by_hand}"
+            f"specs. Put it there yourself: mkdir -p {SHARED} && cp {spec} "
+            f"{SHARED}/{spec.name}; then make update-spec SPEC={SHARED}/{spec.name} "
+            f"COMMIT={commit}"
         ) from exc
-    return target
 
 
 def write_lock(spec_path: Path, spec: dict[str, Any], commit: str, today: str) -> None:
@@ -285,12 +279,11 @@ def update(
     old_name, old_patched = old_side()
     names = (old_name, new_path.name)
     try:
-        new_path = keep_in_shared(new_path, commit)
         try:
-            new = json.loads(new_path.read_text())
-        except json.JSONDecodeError as exc:
-            raise Refused(f"{new_path.name} is not valid JSON: {exc}") from exc
-        validate(new, new_path.name)
+            new = specload.load(new_path, full=True)
+        except specload.SpecUnreadable as exc:
+            raise Refused(str(exc)) from exc
+        kept = shared_place(new_path)
     except Refused as exc:
         publish(
             f"# Spec change report: `{old_name}` → `{new_path.name}`\n\n"
@@ -322,8 +315,13 @@ def update(
         publish(report_text(names, spec_report, patch_report.unnecessary, api, refusal))
         if refusal:
             raise Refused(refusal)
+        try:
+            keep_in_shared(new_path, kept, commit)
+        except Refused as exc:
+            publish(report_text(names, spec_report, [], api, str(exc)))
+            raise
         install(tree)
-    write_lock(new_path, new, commit, today)
+    write_lock(kept, new, commit, today)
     print(
         f"\nupdate-spec: lock and generated code updated in {time.perf_counter() - started:.1f} s;"
         f" report in {REPORT.relative_to(ROOT)}"

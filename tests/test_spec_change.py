@@ -874,3 +874,126 @@ def test_make_spec_diff_fails_on_a_breaking_change(
     unreadable = make(tmp_path / "bad.json")
     assert unreadable.returncode != 0
     assert "Error 2" in unreadable.stderr
+
+
+# --- malformed and unsupported specs: a short refusal and a report, never a traceback ----------
+
+
+def tree_state(root: Path) -> dict[str, str]:
+    """Every file of the copy but the report, by content."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and "reports" not in p.parts
+    }
+
+
+def make_in(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`make` in a copy, with this run's tools (STAMP= skips the install step)."""
+    return subprocess.run(
+        ["make", "--no-print-directory", *args, "STAMP=", f"BIN={Path(sys.executable).parent}"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+
+
+def truncated(spec: dict[str, Any]) -> str:
+    text = json.dumps(spec, indent=2)
+    return text[: len(text) // 2]
+
+
+def not_openapi(spec: dict[str, Any]) -> str:
+    return json.dumps({"components": spec["components"], "info": spec["info"]})
+
+
+def dangling_ref(spec: dict[str, Any]) -> str:
+    changed = copy.deepcopy(spec)
+    charge = changed["paths"]["/PaymentGateway/charge"]["post"]
+    charge["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Payments.Gone"
+    }
+    return json.dumps(changed)
+
+
+def inline_answer(spec: dict[str, Any]) -> str:
+    changed = copy.deepcopy(spec)
+    charge = changed["paths"]["/PaymentGateway/charge"]["post"]
+    charge["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "type": "object",
+        "properties": {"ok": {"type": "boolean"}},
+    }
+    return json.dumps(changed)
+
+
+def xml_body(spec: dict[str, Any]) -> str:
+    changed = copy.deepcopy(spec)
+    body = changed["paths"]["/PaymentGateway/refund"]["put"]["requestBody"]
+    body["content"] = {"application/xml": body["content"]["application/json"]}
+    return json.dumps(changed)
+
+
+MALFORMED = [
+    ("invalid-json", truncated, "bad.json is not valid JSON: "),
+    ("not-openapi", not_openapi, "bad.json is not an OpenAPI 3 document (no `openapi` field"),
+    (
+        "dangling-ref",
+        dangling_ref,
+        "bad.json has 1 $ref that points to nothing in the document: "
+        "#/components/schemas/Payments.Gone (in GatewayCharge (POST /PaymentGateway/charge)",
+    ),
+    (
+        "inline-answer",
+        inline_answer,
+        "GatewayCharge (POST /PaymentGateway/charge): a 200 answer that is neither a named "
+        "schema nor an array of one: a shape the generated facade does not support",
+    ),
+    (
+        "xml-request-body",
+        xml_body,
+        "operation GatewayRefund (PUT /PaymentGateway/refund): Unsupported content type "
+        "application/xml",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "build", "reason"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_a_malformed_or_unsupported_spec_is_refused_briefly_and_changes_nothing(
+    repo: Path,
+    tmp_path: Path,
+    vendor_spec: dict[str, Any],
+    kind: str,
+    build: Callable[[dict[str, Any]], str],
+    reason: str,
+) -> None:
+    shutil.copy(ROOT / "Makefile", repo / "Makefile")
+    bad = tmp_path / "bad.json"
+    bad.write_text(build(vendor_spec))
+    before = tree_state(repo)
+    result = make_in(repo, "update-spec", f"SPEC={bad}", f"COMMIT={COMMIT}", "NO_TESTS=1")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert reason in result.stderr, result.stderr
+    assert "Nothing was changed." in result.stderr
+    assert len(result.stderr) < 1500, f"{len(result.stderr)} characters on stderr"
+    assert tree_state(repo) == before
+    assert not (tmp_path / "shared" / "openapi" / "bad.json").exists()
+    report = report_of(repo)
+    assert "**Refused: nothing was changed.**" in report
+    assert reason in report
+    plain(report, tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["invalid-json", "not-openapi", "dangling-ref"])
+def test_spec_diff_calls_an_unreadable_spec_unreadable(
+    tmp_path: Path, vendor_spec: dict[str, Any], kind: str
+) -> None:
+    build = next(m[1] for m in MALFORMED if m[0] == kind)
+    old = write(tmp_path / "old.json", vendor_spec)
+    bad = tmp_path / "bad.json"
+    bad.write_text(build(vendor_spec))
+    result = make_in(ROOT, "spec-diff", f"OLD={old}", f"NEW={bad}")
+    assert "Error 2" in result.stderr
+    assert "spec-diff: unreadable: bad.json " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "# Spec change report" not in result.stdout

@@ -111,7 +111,9 @@ def make(root: Path, *args: str, reuse_tools: bool = False) -> subprocess.Comple
 def in_copy(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     paths = [str(root / part) for part in ("generated", "overlays", "sandbox")]
     env = clean_env(PYTHONPATH=os.pathsep.join(paths))
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=root, env=env)
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=root, env=env
+    )
 
 
 def with_optional_note(spec: dict[str, Any]) -> None:
