@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from conftest import ROOT
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 SPECDIFF = [sys.executable, str(ROOT / "scripts" / "specdiff.py")]
+GENERATE_CMD = [sys.executable, str(ROOT / "scripts" / "generate.py")]
 
 
 def write(path: Path, spec: dict[str, Any]) -> Path:
@@ -517,6 +519,9 @@ def test_update_spec_with_a_structural_change(
     assert "non-breaking: `ResultCode.PENDING_REVIEW`: enum member added" in python
     lock = json.loads((repo / "openapi" / "spec.lock.json").read_text())
     assert lock["file"] == "orchsol-next.json"
+    # Given from elsewhere, the file is kept where the workflows keep vendor specs.
+    assert lock["default_path"] == "../shared/openapi/orchsol-next.json"
+    assert (tmp_path / "shared" / "openapi" / "orchsol-next.json").read_bytes() == new.read_bytes()
     assert lock["source"]["commit"] == COMMIT
     assert lock["locked_on"] == "2026-11-23"
     model = (repo / "generated" / "orchestra_api" / "models" / "operation_result.py").read_text()
@@ -997,3 +1002,31 @@ def test_spec_diff_calls_an_unreadable_spec_unreadable(
     assert "spec-diff: unreadable: bad.json " in result.stderr
     assert "Traceback" not in result.stderr
     assert "# Spec change report" not in result.stdout
+
+
+def test_another_file_of_the_same_name_in_shared_is_refused(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    kept = tmp_path / "shared" / "openapi" / "next.json"
+    kept.write_text("{}")
+    new = write(tmp_path / "next.json", variant(vendor_spec, bump_version))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    assert "../shared/openapi/next.json exists and differs from" in result.stderr
+    assert "make update-spec" not in result.stderr
+    assert kept.read_text() == "{}"
+
+
+def test_generate_reads_no_spec_from_the_environment(tmp_path: Path) -> None:
+    """make exports SPEC to its recipes: a test's own generate run must not pick it up."""
+    env = {**os.environ, "SPEC": str(tmp_path / "the-maintainers-file.json")}
+    result = subprocess.run(
+        [*GENERATE_CMD, "--output-root", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "generated" / "orchestra_api" / "client.py").is_file()
