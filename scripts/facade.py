@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier, snake_case
+from specnorm import normalize
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch")
 SUCCESS_CODES = ("200", "201", "202")
@@ -64,6 +65,7 @@ class Op:
     success_class: str | None
     success_module: str | None
     checks_result: bool
+    deprecated: bool = False  # the spec's `deprecated: true`: the method warns
 
     @property
     def const(self) -> str:
@@ -339,6 +341,7 @@ def collect(
                     success=success,
                     success_class=success_class,
                     success_module=success_module,
+                    deprecated=bool(o.get("deprecated")),
                     checks_result=(
                         schema_ref is not None
                         and schema_ref.endswith(RESULT_SCHEMA)
@@ -388,7 +391,8 @@ def render_all(spec: dict[str, Any], table_path: Path, config_path: Path) -> dic
     """The generated modules' text, by file name."""
     table = yaml.safe_load(table_path.read_text())
     config = yaml.safe_load(config_path.read_text())
-    ops, shapes = collect(spec, table, config.get("class_overrides") or {})
+    # 3.1 spellings (type arrays, anyOf with null, ...) read as their 3.0 equivalents.
+    ops, shapes = collect(normalize(spec), table, config.get("class_overrides") or {})
     resources: dict[str, list[Op]] = {}
     for op in ops:
         resources.setdefault(op.resource, []).append(op)

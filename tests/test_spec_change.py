@@ -1030,3 +1030,197 @@ def test_generate_reads_no_spec_from_the_environment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "generated" / "orchestra_api" / "client.py").is_file()
+
+
+# --- the report understands the spec language ----------------------------------------------
+
+
+def as_openapi_31(spec: dict[str, Any]) -> dict[str, Any]:
+    """The same API in OpenAPI 3.1 syntax: type arrays with "null", anyOf for a nullable $ref."""
+
+    def convert(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: convert(v) for k, v in node.items()}
+            if out.pop("nullable", False):
+                if "$ref" in out:
+                    ref = out.pop("$ref")
+                    out["anyOf"] = [{"$ref": ref}, {"type": "null"}]
+                elif "type" in out:
+                    out["type"] = [out["type"], "null"]
+            return out
+        if isinstance(node, list):
+            return [convert(item) for item in node]
+        return node
+
+    converted: dict[str, Any] = convert(spec)
+    converted["openapi"] = "3.1.0"
+    return converted
+
+
+def test_the_same_api_in_openapi_31_syntax_is_no_structural_change(
+    vendor_spec: dict[str, Any],
+) -> None:
+    new = as_openapi_31(vendor_spec)
+    assert '"null"' in json.dumps(new)
+    report = diff(vendor_spec, new)
+    assert report.breaking == []
+    assert [c.text.split(" (")[0] for c in report.changes] == [
+        f"OpenAPI version {vendor_spec['openapi']} → 3.1.0"
+    ]
+
+
+def test_a_31_type_array_change_is_read_as_nullable(vendor_spec: dict[str, Any]) -> None:
+    new = as_openapi_31(vendor_spec)
+    props = new["components"]["schemas"][RESULT]["properties"]
+    props["operationResultDescription"]["type"] = "string"  # no longer ["string", "null"]
+    props["amount"]["type"] = ["number", "null"]
+    texts = {c.text for c in diff(vendor_spec, new).changes}
+    assert "property `amount` became nullable" in texts
+    assert "property `operationResultDescription` (`.operation_result_description`) became " in (
+        "\n".join(texts)
+    ) or any("operationResultDescription" in t and "non-nullable" in t for t in texts)
+
+
+def test_compositions_are_merged_or_named_never_any() -> None:
+    def wrap_in_all_of(s: dict[str, Any]) -> None:
+        # allOf of one $ref with a description beside it: the same thing as the $ref.
+        _schema(s, "Req")["properties"]["kind"] = {
+            "allOf": [{"$ref": S + "Kind"}],
+            "description": "the kind",
+        }
+
+    assert diff(base(), mutate(wrap_in_all_of)).changes == []
+
+    def split_in_two(s: dict[str, Any]) -> None:
+        # Res written as allOf of two pieces with the same properties: no change.
+        res = _schema(s, "Res")
+        s["components"]["schemas"]["ResCode"] = {
+            "type": "object",
+            "properties": {"code": res["properties"]["code"]},
+        }
+        s["components"]["schemas"]["Res"] = {
+            "allOf": [
+                {"$ref": S + "ResCode"},
+                {
+                    "type": "object",
+                    "properties": {k: v for k, v in res["properties"].items() if k != "code"},
+                },
+            ]
+        }
+
+    split = diff(base(), mutate(split_in_two))
+    assert [c.text for c in split.changes if c.subject == "Res"] == []
+
+    def one_of(s: dict[str, Any]) -> None:
+        _schema(s, "Res")["properties"]["status"] = {
+            "oneOf": [{"$ref": S + "Status"}, {"$ref": S + "Kind"}]
+        }
+
+    texts = [c.text for c in diff(base(), mutate(one_of)).changes]
+    assert "property `status` type Status → one of Status | Kind" in texts
+    assert not any("any" in t.split("→")[-1] for t in texts)
+
+
+def rename_account_name(spec: dict[str, Any]) -> None:
+    paths = spec["paths"]
+    item = paths.pop("/PaymentGatewayAccounts/{name}")
+    for op in item.values():
+        for param in op.get("parameters", []):
+            if param["in"] == "path" and param["name"] == "name":
+                param["name"] = "accountName"
+    paths["/PaymentGatewayAccounts/{accountName}"] = item
+
+
+def test_a_renamed_path_parameter_is_one_rename(vendor_spec: dict[str, Any]) -> None:
+    new = variant(vendor_spec, rename_account_name)
+    report = diff(
+        vendor_spec, new, facade_names={"PaymentGatewayAccountSet": "gateway_accounts.set"}
+    )
+    assert len(report.changes) == 1, [c.text for c in report.changes]
+    change = report.changes[0]
+    assert change.breaking
+    assert (
+        change.subject == "/PaymentGatewayAccounts/{name} → /PaymentGatewayAccounts/{accountName}"
+    )
+    assert "`name` renamed `accountName` (Python argument `name` → `account_name`)" in change.text
+    assert "DELETE (PaymentGatewayAccountDelete), GET (PaymentGatewayAccountRetrieve), PUT " in (
+        change.text
+    )
+
+
+def test_a_deprecated_operation_and_property_are_reported(vendor_spec: dict[str, Any]) -> None:
+    def deprecate(spec: dict[str, Any]) -> None:
+        spec["paths"]["/PaymentGateway/void"]["delete"]["deprecated"] = True
+        spec["components"]["schemas"][RESULT]["properties"]["amount"]["deprecated"] = True
+
+    report = diff(
+        vendor_spec,
+        variant(vendor_spec, deprecate),
+        facade_names={"GatewayVoid": "payment_gateway.void"},
+    )
+    texts = {(c.subject, c.text, c.breaking) for c in report.changes}
+    assert (
+        "DELETE /PaymentGateway/void (GatewayVoid, `payment_gateway.void`)",
+        "operation deprecated by the vendor (`payment_gateway.void` now warns with "
+        "DeprecationWarning)",
+        False,
+    ) in texts
+    assert (RESULT, "property `amount` deprecated", False) in texts
+
+
+def test_a_deprecated_operation_warns_and_says_so_in_its_docstring(
+    tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    """The facade generated from a spec that deprecates void, used as a caller would."""
+    spec = copy.deepcopy(vendor_spec)
+    spec["paths"]["/PaymentGateway/void"]["delete"]["deprecated"] = True
+    path = write(tmp_path / "deprecated.json", spec)
+    out = tmp_path / "out"
+    generated = subprocess.run(
+        [*GENERATE_CMD, "--spec", str(path), "--unlocked", "--output-root", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert generated.returncode == 0, generated.stderr
+    overlay = tmp_path / "overlays" / "orchestra_payments"
+    shutil.copytree(ROOT / "overlays" / "orchestra_payments", overlay)
+    shutil.copy(out / "overlays" / "orchestra_payments" / "_generated_facade.py", overlay)
+    script = (
+        "import warnings, httpx\n"
+        "from orchestra_payments import Orchestra\n"
+        "answer = {'operationType': 'Void', 'operationResultCode': 'Success'}\n"
+        "mock = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))\n"
+        "client = Orchestra(api_key='sk_test_x', base_url='http://127.0.0.1:9', transport=mock)\n"
+        "card = {'cardHolderName': 'J D', 'cardNumber': '@tok', 'expirationYear': 2030,"
+        " 'expirationMonth': 12}\n"
+        "body = {'paymentGatewayAccountName': 'nullok', 'refTransId': 'abc', 'amount': 5,"
+        " 'currency': 'USD', 'card': card}\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    result = client.payment_gateway.void(body)\n"
+        "    client.payment_gateway.charge\n"
+        "print(result.operation_result_code.value)\n"
+        "print([(w.category.__name__, str(w.message)) for w in caught])\n"
+        "print('Deprecated:' in client.payment_gateway.void.__doc__)\n"
+        "print('Deprecated' in (client.payment_gateway.capture.__doc__ or ''))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(out / "generated"), str(tmp_path / "overlays")]),
+    }
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    lines = ran.stdout.splitlines()
+    assert lines[0] == "Success"
+    assert lines[1] == str(
+        [
+            (
+                "DeprecationWarning",
+                "payment_gateway.void (GatewayVoid) is deprecated by the Orchestra API",
+            )
+        ]
+    )
+    assert lines[2:] == ["True", "False"]
