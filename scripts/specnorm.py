@@ -40,7 +40,7 @@ def _is_null(schema: Any) -> bool:
 def _name(schema: Any) -> str:
     if isinstance(schema, dict):
         if isinstance(schema.get("$ref"), str):
-            return schema["$ref"].rsplit("/", 1)[-1]
+            return str(schema["$ref"]).rsplit("/", 1)[-1]
         if "x-composed" in schema:
             return str(schema["x-composed"])
         if isinstance(schema.get("type"), str):

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +52,20 @@ from generate import (
 from pyapi import ApiChange, api_changes
 from pyapi import to_markdown as api_markdown
 from pynames import class_names
+from release import (
+    Proposal,
+    changelog_entry,
+    current_version,
+    insert_changelog,
+    propose,
+    write_version,
+)
 from specdiff import Report, diff
 from specpatch import apply_patches, load_patches
 
 REPORT = ROOT / "reports" / "spec-change-report.md"
+PYPROJECT = ROOT / "pyproject.toml"
+CHANGELOG = ROOT / "CHANGELOG.md"
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
 
@@ -166,12 +177,16 @@ def committed_patches() -> list[dict[str, Any]]:
     return load_patches(PATCHES)
 
 
-def old_side() -> tuple[str, dict[str, Any]]:
-    """The locked spec, patched as the generated code was (patches that fail are left out)."""
+def old_side() -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The locked spec: its name, as the vendor wrote it, and patched as the generated code was
+    (patches that fail are left out)."""
     path = resolve_spec(None)
-    spec = json.loads(path.read_text())
+    try:
+        spec = specload.load(path)
+    except specload.SpecUnreadable as exc:
+        raise PipelineError(f"the locked spec: {exc}") from exc
     patched, _ = apply_patches(spec, committed_patches(), spec_name=path.name, strict=False)
-    return path.name, patched
+    return path.name, spec, patched
 
 
 def spec_section(old: dict[str, Any], new: dict[str, Any]) -> Report:
@@ -182,49 +197,195 @@ def spec_section(old: dict[str, Any], new: dict[str, Any]) -> Report:
     return diff(old, new, class_names=class_names(new), facade_names=facade)
 
 
-def report_text(
-    names: tuple[str, str],
-    spec_report: Report,
-    unnecessary: list[str],
-    api: list[ApiChange] | None,
-    refusal: str | None,
-) -> str:
-    text = spec_report.to_markdown(*names)
-    heading, _, rest = text.partition("\n")
-    parts = [heading, ""]
-    if refusal:
+# --- what must follow a spec change before it is taken -------------------------------------
+
+# Hand-written code and tables that name operations (generated files are regenerated).
+FOLLOWERS = ("openapi", "overlays", "sandbox", "scripts", "tests")
+TEXT_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".jinja", ".md", ".toml", ".txt"}
+CONSTANTS = ROOT / "overlays" / "orchestra_payments" / "_constants.py"
+
+
+def _operation_ids(spec: dict[str, Any]) -> set[str]:
+    return {
+        str(op.get("operationId"))
+        for item in (spec.get("paths") or {}).values()
+        if isinstance(item, dict)
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId")
+    }
+
+
+def operation_uses(op_ids: list[str]) -> dict[str, list[str]]:
+    """Every line of the hand-written files that names one of ``op_ids``: the operationId,
+    its generated module (``gateway_charge``) or its facade constant (``OP_GATEWAY_CHARGE``)."""
+    from openapi_python_client.strings import snake_case
+
+    patterns = {
+        op_id: re.compile(
+            rf"\b({re.escape(op_id)}|{re.escape(snake_case(op_id))}|"
+            rf"OP_{re.escape(snake_case(op_id).upper())})\b"
+        )
+        for op_id in op_ids
+    }
+    found: dict[str, list[str]] = {op_id: [] for op_id in op_ids}
+    for folder in FOLLOWERS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if (
+                not path.is_file()
+                or path.suffix not in TEXT_SUFFIXES
+                or "__pycache__" in path.parts
+                or path.name.startswith("_generated_")
+            ):
+                continue
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(lines, 1):
+                for op_id, pattern in patterns.items():
+                    if pattern.search(line):
+                        where = path.relative_to(ROOT).as_posix()
+                        found[op_id].append(f"{where}:{number}: {line.strip()[:100]}")
+    return {op_id: lines for op_id, lines in found.items() if lines}
+
+
+def lost_operations(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Refusal text when an operationId the project names is gone (renamed or removed)."""
+    gone = sorted(_operation_ids(old) - _operation_ids(new))
+    uses = operation_uses(gone)
+    if not uses:
+        return None
+    added = sorted(_operation_ids(new) - _operation_ids(old))
+    lines = [
+        f"operationId {', '.join(f'`{g}`' for g in uses)} "
+        f"{'is' if len(uses) == 1 else 'are'} gone from the new spec"
+        + (f" (new: {', '.join(f'`{a}`' for a in added)})" if added else "")
+        + ". A money operation must not lose its retry class, facade name or tests "
+        "silently: make every use below follow (rename or remove it), then take the spec:"
+    ]
+    for op_id, places in uses.items():
+        lines.append(f"- `{op_id}`, {len(places)} use(s):")
+        lines += [f"    - {place}" for place in places]
+    return "\n".join(lines)
+
+
+def default_base_url() -> str | None:
+    if not CONSTANTS.is_file():
+        return None
+    match = re.search(r'^DEFAULT_BASE_URL = "([^"]*)"', CONSTANTS.read_text(), re.M)
+    return match.group(1) if match else None
+
+
+def servers_problem(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """A changed `servers` list is taken only once the client's default base URL is one of
+    the new servers: that default is hand-written, not generated."""
+    if old.get("servers") == new.get("servers"):
+        return None
+    urls = [str(s.get("url")) for s in new.get("servers") or [] if isinstance(s, dict)]
+    default = default_base_url()
+    if default is None or default.rstrip("/") in [u.rstrip("/") for u in urls]:
+        return None
+    before = [str(s.get("url")) for s in old.get("servers") or [] if isinstance(s, dict)]
+    return (
+        f"the spec's servers changed ({', '.join(before) or 'none'} → "
+        f"{', '.join(urls) or 'none'}), and the client's default base URL is hand-written: "
+        f'overlays/orchestra_payments/_constants.py has DEFAULT_BASE_URL = "{default}". '
+        "Decide there which server the client talks to by default (a reviewed change); the "
+        "spec is taken once DEFAULT_BASE_URL is one of its servers."
+    )
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """Everything the report says, filled in as update-spec goes."""
+
+    names: tuple[str, str]
+    spec: Report | None = None  # patched old -> patched new
+    vendor: Report | None = None  # raw old -> raw new
+    unnecessary: list[str] = field(default_factory=list)
+    api: list[ApiChange] | None = None
+    refusal: str | None = None
+    proposal: Proposal | None = None
+    changelog: str | None = None
+    tests: str | None = None
+
+
+def _demoted(markdown: str) -> list[str]:
+    """A report's body one heading level down, without its title and summary."""
+    body = markdown.split("\n", 3)[3] if markdown.count("\n") >= 3 else ""
+    lines = body.strip("\n").split("\n")
+    return [("#" + line) if line.startswith("#") else line for line in lines]
+
+
+def report_text(outcome: Outcome) -> str:
+    old_name, new_name = outcome.names
+    parts = [f"# Spec change report: `{old_name}` → `{new_name}`", ""]
+    if outcome.spec is not None:
+        parts.append(outcome.spec.to_markdown(old_name, new_name).split("\n")[2])
+    if outcome.proposal is not None:
+        p = outcome.proposal
+        parts += ["", f"**Proposed release: {p.version}** ({p.bump} after {p.current}: {p.why})."]
+    if outcome.refusal:
         parts += [
-            "**Refused: nothing was changed.** Fix what follows, then run update-spec again.",
+            "",
+            "**Refused: nothing was changed.**",
             "",
             "## Why it was refused",
             "",
-            refusal.strip(),
-            "",
-            "The changes below compare the two specs with the patches that apply to each; where "
-            "a patch listed above no longer applies, what it used to add shows as a change.",
-            "",
+            outcome.refusal.strip(),
         ]
-    parts.append(rest.strip("\n"))
-    if refusal is None:
+        if outcome.spec is not None:
+            parts += [
+                "",
+                "The changes below compare the two specs with the patches that apply to each; "
+                "where a patch listed above no longer applies, what it used to add shows as a "
+                "change.",
+            ]
+    if outcome.spec is not None:
+        body = outcome.spec.to_markdown(old_name, new_name).split("\n", 3)
+        if len(body) > 3 and body[3].strip():
+            parts += ["", body[3].strip("\n")]
+    if outcome.vendor is not None:
+        vendor = outcome.vendor
+        parts += ["", "## The vendor's own changes (the raw specs, before our patches)", ""]
+        summary = vendor.to_markdown(old_name, new_name).split("\n")[2]
+        parts.append(summary)
+        demoted = _demoted(vendor.to_markdown(old_name, new_name))
+        if any(line.strip() for line in demoted):
+            parts += ["", *demoted]
+    if outcome.spec is not None:
         parts += ["", "## Spec patches", ""]
         parts += (
             [
-                f"- `{name}` changes nothing any more: the vendor made the same fix; "
+                f"- `{name}` changes nothing in the new spec: the vendor made the same fix; "
                 f"drop it from openapi/patches.json"
-                for name in unnecessary
+                for name in outcome.unnecessary
             ]
-            if unnecessary
-            else ["- every patch still applies and still changes the spec"]
+            if outcome.unnecessary
+            else ["- every patch still changes the new spec (none made redundant by the vendor)"]
         )
-    if api is not None:
-        parts += ["", api_markdown(api).rstrip("\n")]
+    if outcome.api is not None:
+        parts += ["", api_markdown(outcome.api).rstrip("\n")]
+    if outcome.changelog is not None:
+        parts += ["", "## Release", "", "pyproject.toml's version and CHANGELOG.md:", ""]
+        parts += [
+            ("#" + line) if line.startswith("#") else line
+            for line in outcome.changelog.strip("\n").split("\n")
+        ]
+    parts += ["", "## Tests", ""]
+    parts.append(outcome.tests or ("not run: refused first" if outcome.refusal else "running..."))
     return "\n".join(parts) + "\n"
 
 
-def publish(text: str) -> None:
+def publish(outcome: Outcome, *, echo: bool = True) -> None:
     REPORT.parent.mkdir(exist_ok=True)
+    text = report_text(outcome)
     REPORT.write_text(text)
-    print(text, end="")
+    if echo:
+        print(text, end="")
 
 
 def install(tree: Path) -> None:
@@ -241,8 +402,9 @@ def install(tree: Path) -> None:
             shutil.copyfile(path, ROOT / relative)
 
 
-def run_suite(pytest_args: list[str]) -> int:
-    """The tests, against this tree's generated package and overlay whatever is installed.
+def run_suite(pytest_args: list[str]) -> tuple[int, str]:
+    """The tests, against this tree's generated package and overlay whatever is installed;
+    returns pytest's exit status and the report's Tests section (which tests failed).
 
     Run as `make test` runs them (in parallel, the e2e tests left out), with none of make's
     variables in their environment: a test's own `make` or generate run must not see the
@@ -251,10 +413,57 @@ def run_suite(pytest_args: list[str]) -> int:
     env = {k: v for k, v in os.environ.items() if k not in MAKE_ENV}
     paths = [str(ROOT / part) for part in ("generated", "overlays", "sandbox")]
     env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "auto", *pytest_args], cwd=ROOT, env=env
+    with tempfile.TemporaryDirectory(prefix="orchestra-tests-") as tmp:
+        junit = Path(tmp) / "junit.xml"
+        command = ["pytest", "-q", "-n", "auto", *pytest_args]
+        result = subprocess.run(
+            [sys.executable, "-m", *command, f"--junitxml={junit}"], cwd=ROOT, env=env
+        )
+        return result.returncode, tests_section(result.returncode, junit, " ".join(command))
+
+
+def tests_section(code: int, junit: Path, command: str) -> str:
+    counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
+    failed: list[str] = []
+    try:
+        import xml.etree.ElementTree as ET
+
+        root = ET.parse(junit).getroot()  # noqa: S314
+    except (OSError, SyntaxError):
+        return f"**The tests did not run to the end** (`{command}` exited {code}): see the log."
+    for case in root.iter("testcase"):
+        name = f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
+        if case.find("failure") is not None:
+            counts["failed"] += 1
+            failed.append(name)
+        elif case.find("error") is not None:
+            counts["errors"] += 1
+            failed.append(name)
+        elif case.find("skipped") is not None:
+            counts["skipped"] += 1
+        else:
+            counts["passed"] += 1
+    line = (
+        f"**{counts['passed']} passed, {counts['failed']} failed**"
+        + (f", {counts['errors']} errors" if counts["errors"] else "")
+        + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
+        + f" (`{command}`, against the regenerated client)."
     )
-    return result.returncode
+    if not failed and code != 0:
+        line += f" pytest exited {code}: see the log."
+    if failed:
+        line += "\n\nFailed:\n\n" + "\n".join(f"- `{name}`" for name in failed[:50])
+        if len(failed) > 50:
+            line += f"\n- and {len(failed) - 50} more"
+    return line
+
+
+def github_output(**values: str) -> None:
+    """For the workflow's next steps (the pull request title carries the version)."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with open(path, "a") as fh:
+            fh.writelines(f"{key}={value}\n" for key, value in values.items())
 
 
 def update(
@@ -276,64 +485,83 @@ def update(
     new_path = Path(spec_arg).expanduser()
     if not new_path.is_file():
         raise PipelineError(f"no spec at {spec_arg}")
-    old_name, old_patched = old_side()
-    names = (old_name, new_path.name)
+    old_name, old_raw, old_patched = old_side()
+    outcome = Outcome((old_name, new_path.name))
+
+    def refuse(reason: str) -> Refused:
+        outcome.refusal = reason
+        publish(outcome)
+        return Refused(reason)
+
     try:
-        try:
-            new = specload.load(new_path, full=True)
-        except specload.SpecUnreadable as exc:
-            raise Refused(str(exc)) from exc
+        new = specload.load(new_path, full=True)
         kept = shared_place(new_path)
+    except specload.SpecUnreadable as exc:
+        raise refuse(str(exc)) from exc
     except Refused as exc:
-        publish(
-            f"# Spec change report: `{old_name}` → `{new_path.name}`\n\n"
-            f"**Refused: nothing was changed.**\n\n## Why it was refused\n\n{exc}\n"
-        )
-        raise
-    # What the vendor changed, patched where the patches still apply: shown even on refusal.
+        raise refuse(str(exc)) from exc
+    # What the vendor changed (raw), and what the client sees (patched where the patches
+    # still apply): both shown, even on refusal.
     lenient, patch_report = apply_patches(
         new, load_patches(PATCHES), spec_name=new_path.name, strict=False
     )
-    spec_report = spec_section(old_patched, lenient)
+    outcome.spec = spec_section(old_patched, lenient)
+    outcome.vendor = spec_section(old_raw, new)
+    outcome.unnecessary = list(patch_report.unnecessary)
+    problems = [
+        text
+        for text in (lost_operations(old_patched, lenient), servers_problem(old_raw, new))
+        if text
+    ]
+    try:
+        check_patched(new, new_path.name)
+    except PipelineError as exc:
+        problems.insert(0, str(exc))
+    if problems:
+        raise refuse("\n\n".join(problems))
     with tempfile.TemporaryDirectory(prefix="orchestra-update-") as tmp:
         tree = Path(tmp)
         try:
-            check_patched(new, new_path.name)
             generate(str(new_path), out_root=tree, check_lock=False)
         except PipelineError as exc:
-            publish(report_text(names, spec_report, [], None, str(exc)))
-            raise Refused(str(exc)) from exc
-        api = api_changes(ROOT, tree, FACADE.relative_to(ROOT))
-        spec_breaking = len(spec_report.breaking)
-        api_breaking = sum(c.breaking for c in api)
-        refusal = None
+            raise refuse(str(exc)) from exc
+        outcome.api = api_changes(ROOT, tree, FACADE.relative_to(ROOT))
+        outcome.proposal = propose(current_version(PYPROJECT), outcome.spec, outcome.api)
+        spec_breaking = len(outcome.spec.breaking)
+        api_breaking = sum(c.breaking for c in outcome.api)
         if fail_on_breaking and (spec_breaking or api_breaking):
-            refusal = (
+            raise refuse(
                 f"--fail-on-breaking: {spec_breaking} breaking spec change(s) and "
                 f"{api_breaking} breaking Python API change(s), listed below."
             )
-        publish(report_text(names, spec_report, patch_report.unnecessary, api, refusal))
-        if refusal:
-            raise Refused(refusal)
-        try:
-            keep_in_shared(new_path, kept, commit)
-        except Refused as exc:
-            publish(report_text(names, spec_report, [], api, str(exc)))
-            raise
+        keep_in_shared(new_path, kept, commit)
         install(tree)
     write_lock(kept, new, commit, today)
+    proposal = outcome.proposal
+    outcome.changelog = changelog_entry(
+        proposal, today, kept.name, commit, outcome.spec, outcome.api
+    )
+    write_version(PYPROJECT, proposal.version)
+    insert_changelog(CHANGELOG, outcome.changelog)
+    github_output(version=proposal.version, bump=proposal.bump)
+    outcome.tests = "not run (--no-tests)" if not run_tests else None
+    publish(outcome)
     print(
-        f"\nupdate-spec: lock and generated code updated in {time.perf_counter() - started:.1f} s;"
-        f" report in {REPORT.relative_to(ROOT)}"
+        f"\nupdate-spec: lock, generated code, version ({proposal.current} → {proposal.version}) "
+        f"and CHANGELOG.md updated in {time.perf_counter() - started:.1f} s; report in "
+        f"{REPORT.relative_to(ROOT)}"
     )
     if not run_tests:
         return 0
-    code = run_suite(pytest_args or [])
+    code, outcome.tests = run_suite(pytest_args or [])
+    publish(outcome, echo=False)
+    print(f"\n## Tests\n\n{outcome.tests}\n")
     if code != 0:
         print(
-            "update-spec: the tests fail against the regenerated client. If recorded traffic "
-            "no longer matches, re-record with `make record`; if a test names a changed "
-            "model or operation, adapt the overlay or the test.",
+            "update-spec: the tests fail against the regenerated client (listed at the end of "
+            f"{REPORT.relative_to(ROOT)}). If recorded traffic no longer matches, re-record "
+            "with `make record`; if a test names a changed model or operation, adapt the "
+            "overlay or the test.",
             file=sys.stderr,
         )
     return code

@@ -439,13 +439,10 @@ def add_required_field(spec: dict[str, Any]) -> None:
 def repo(tmp_path: Path, vendor_spec_path: Path) -> Path:
     """Just enough of the project to run the pipeline, with the locked spec beside it."""
     root = tmp_path / "project"
-    for part in ("openapi", "scripts", "generated"):
+    for part in ("openapi", "scripts", "generated", "overlays", "sandbox"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "generator-config.yaml", root / "generator-config.yaml")
-    facade = root / "overlays" / "orchestra_payments"
-    facade.mkdir(parents=True)
-    for name in ("_generated_facade.py", "_generated_params.py"):
-        shutil.copy(ROOT / "overlays" / "orchestra_payments" / name, facade / name)
+    for name in ("generator-config.yaml", "pyproject.toml", "CHANGELOG.md", "Makefile"):
+        shutil.copy(ROOT / name, root / name)
     place_locked_spec(root, vendor_spec_path)
     return root
 
@@ -500,7 +497,7 @@ def test_update_spec_with_a_structural_change(
             "type": "integer",
             "nullable": True,
         }
-        add_result_code(spec)
+        spec["components"]["schemas"]["Payments.Result"]["enum"].append("ManualReview")
         token = spec["components"]["schemas"]["PayTools_Api.Models.StringTokenOutputModel"]
         del token["properties"]["createTime"]
 
@@ -511,12 +508,12 @@ def test_update_spec_with_a_structural_change(
     plain(report, tmp_path)
     assert "### Payments.OperationResult (Python class `OperationResult`)" in report
     assert "property `riskScore` (`.risk_score`) added (optional, integer)" in report
-    assert "enum value `PendingReview` added" in report
+    assert "enum value `ManualReview` added" in report
     assert "**breaking**: property `createTime` (`.create_time`) removed" in report
     python = report.split("## Python API")[1]
     assert "**breaking**: `StringToken.create_time`: attribute removed" in python
     assert "non-breaking: `OperationResult.risk_score`: optional attribute added" in python
-    assert "non-breaking: `ResultCode.PENDING_REVIEW`: enum member added" in python
+    assert "non-breaking: `ResultCode.MANUAL_REVIEW`: enum member added" in python
     lock = json.loads((repo / "openapi" / "spec.lock.json").read_text())
     assert lock["file"] == "orchsol-next.json"
     # Given from elsewhere, the file is kept where the workflows keep vendor specs.
@@ -971,7 +968,6 @@ def test_a_malformed_or_unsupported_spec_is_refused_briefly_and_changes_nothing(
     build: Callable[[dict[str, Any]], str],
     reason: str,
 ) -> None:
-    shutil.copy(ROOT / "Makefile", repo / "Makefile")
     bad = tmp_path / "bad.json"
     bad.write_text(build(vendor_spec))
     before = tree_state(repo)
@@ -1224,3 +1220,228 @@ def test_a_deprecated_operation_warns_and_says_so_in_its_docstring(
         ]
     )
     assert lines[2:] == ["True", "False"]
+
+
+# --- a money operation never loses its facts silently --------------------------------------
+
+
+def rename_void(spec: dict[str, Any]) -> None:
+    spec["paths"]["/PaymentGateway/void"]["delete"]["operationId"] = "GatewayCancel"
+
+
+def test_a_renamed_money_operation_is_refused_until_every_use_follows(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    new = write(tmp_path / "renamed-void.json", variant(vendor_spec, rename_void))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    before = tree_state(repo)
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    assert tree_state(repo) == before
+    message = result.stderr
+    assert "operationId `GatewayVoid` is gone from the new spec (new: `GatewayCancel`)" in message
+    table_line = next(
+        n
+        for n, line in enumerate((repo / "openapi" / "operations.yaml").read_text().splitlines(), 1)
+        if line.startswith("GatewayVoid:")
+    )
+    for use in (
+        f"openapi/operations.yaml:{table_line}: GatewayVoid: {{facade: payment_gateway.void, "
+        "retry: money}",
+        "overlays/orchestra_payments/_outcome.py:",
+        "sandbox/orchestra_sandbox/_app.py:",
+        "scripts/hostile.py:",
+    ):
+        assert use in message, use
+    assert "_generated_facade.py" not in message
+    assert "`GatewayVoid`, " in report_of(repo)
+    # Every use follows the rename: the spec is taken.
+    for folder in ("openapi", "overlays", "sandbox", "scripts"):
+        for path in (repo / folder).rglob("*"):
+            if (
+                path.is_file()
+                and path.suffix in (".py", ".yaml")
+                and "_generated_" not in path.name
+            ):
+                text = path.read_text()
+                if "GatewayVoid" in text:
+                    path.write_text(text.replace("GatewayVoid", "GatewayCancel"))
+    taken = run_update(repo, new, "--no-tests")
+    assert taken.returncode == 0, taken.stderr
+    assert (
+        "OP_GATEWAY_CANCEL"
+        in (repo / "overlays" / "orchestra_payments" / "_generated_facade.py").read_text()
+    )
+
+
+def test_a_servers_change_waits_for_the_hand_written_default_base_url(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    def move(spec: dict[str, Any]) -> None:
+        spec["servers"] = [{"url": "https://api2.orchestrasolutions.com"}]
+
+    new = write(tmp_path / "moved.json", variant(vendor_spec, move))
+    lock = (repo / "openapi" / "spec.lock.json").read_text()
+    result = run_update(repo, new, "--no-tests")
+    assert_refused(repo, result, lock)
+    assert (
+        "the spec's servers changed (https://api.orchestrasolutions.com → "
+        "https://api2.orchestrasolutions.com)" in result.stderr
+    )
+    assert (
+        "overlays/orchestra_payments/_constants.py has DEFAULT_BASE_URL = "
+        '"https://api.orchestrasolutions.com"' in result.stderr
+    )
+    assert "make update-spec" not in result.stderr
+    constants = repo / "overlays" / "orchestra_payments" / "_constants.py"
+    constants.write_text(
+        constants.read_text().replace(
+            "https://api.orchestrasolutions.com", "https://api2.orchestrasolutions.com"
+        )
+    )
+    taken = run_update(repo, new, "--no-tests")
+    assert taken.returncode == 0, taken.stderr
+    assert "**breaking**: servers" in report_of(repo)
+
+
+# --- versions and the changelog ------------------------------------------------------------
+
+
+def version_of(repo: Path) -> str:
+    import tomllib
+
+    version: str = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"]
+    return version
+
+
+def set_version(repo: Path, version: str) -> None:
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(
+        re.sub(
+            r'^version = ".*"$',
+            f'version = "{version}"',
+            pyproject.read_text(),
+            count=1,
+            flags=re.M,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "start", "proposed", "entry_lines"),
+    [
+        (
+            "description-only",
+            "0.1.0",
+            "0.1.1",
+            ["### Changed", "- No change to the Python API; {n} description(s) reworded."],
+        ),
+        (
+            "additive",
+            "0.1.0",
+            "0.2.0",
+            [
+                "### Added",
+                "- `orchestra_api.models.OperationResult.risk_score`: optional attribute added "
+                "(`int | None`).",
+            ],
+        ),
+        (
+            "breaking",
+            "0.1.0",
+            "0.2.0",
+            [
+                "### Breaking: what to change in your code",
+                "- `orchestra_api.models.ChargeRequest.amount`: type `float` → `str`: pass and "
+                "expect the new type.",
+            ],
+        ),
+        (
+            "breaking",
+            "1.4.2",
+            "2.0.0",
+            [
+                "- `client.payment_gateway.charge`: "
+                if False
+                else "### Breaking: what to change in your code"
+            ],
+        ),
+    ],
+    ids=["description-only", "additive", "breaking-0.x", "breaking-1.x"],
+)
+def test_update_spec_proposes_the_version_and_writes_the_changelog(
+    repo: Path,
+    tmp_path: Path,
+    vendor_spec: dict[str, Any],
+    change: str,
+    start: str,
+    proposed: str,
+    entry_lines: list[str],
+) -> None:
+    def risk_score(spec: dict[str, Any]) -> None:
+        spec["components"]["schemas"][RESULT]["properties"]["riskScore"] = {
+            "type": "integer",
+            "nullable": True,
+        }
+
+    def reword(spec: dict[str, Any]) -> None:
+        spec.update(reworded(spec))
+
+    build = {"description-only": reword, "additive": risk_score, "breaking": amount_as_string}
+    new = write(tmp_path / "next.json", variant(vendor_spec, build[change]))
+    set_version(repo, start)
+    changelog_before = (repo / "CHANGELOG.md").read_text()
+    out = tmp_path / "github_output"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(repo / "scripts" / "update_spec.py"),
+            "--spec",
+            str(new),
+            "--source-commit",
+            COMMIT,
+            "--date",
+            "2026-11-23",
+            "--no-tests",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env={**os.environ, "GITHUB_OUTPUT": str(out)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert version_of(repo) == proposed
+    assert f"version={proposed}" in out.read_text().splitlines()
+    changelog = (repo / "CHANGELOG.md").read_text()
+    entry = changelog[changelog.index(f"## [{proposed}] - 2026-11-23") :]
+    entry = entry[: entry.index("\n## [", 1)]
+    assert "`next.json` (commit 0123456789ab)" in entry
+    descriptions = len(vendor_spec.get("tags", [])) + 1  # what reworded() changes
+    for line in entry_lines:
+        assert line.format(n=descriptions) in entry.splitlines(), entry
+    # Below the Unreleased section, above the last release; nothing else touched.
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{proposed}]")
+    assert changelog.replace(entry + "\n", "", 1) == changelog_before
+    report = report_of(repo)
+    assert f"**Proposed release: {proposed}**" in report
+    assert report.rstrip().endswith("## Tests\n\nnot run (--no-tests)")
+
+
+def test_the_version_rules() -> None:
+    from pyapi import ApiChange
+    from release import propose
+    from specdiff import Change, Report
+
+    nothing = Report()
+    reworded_only = Report(descriptions=2)
+    additive = Report(changes=[Change("Schemas", "X", False, "property added")])
+    breaking = Report(changes=[Change("Schemas", "X", True, "property removed")])
+    api_breaking = [ApiChange("models", "X.y", True, "attribute removed")]
+    assert propose("0.3.4", nothing, []).version == "0.3.5"
+    assert propose("0.3.4", reworded_only, []).version == "0.3.5"
+    assert propose("0.3.4", additive, []).version == "0.4.0"
+    assert propose("0.3.4", breaking, []).version == "0.4.0"
+    assert propose("0.3.4", nothing, api_breaking).version == "0.4.0"
+    assert propose("1.3.4", additive, []).version == "1.4.0"
+    assert propose("1.3.4", nothing, api_breaking).bump == "major"
+    assert propose("1.3.4", nothing, api_breaking).version == "2.0.0"

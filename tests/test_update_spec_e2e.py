@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,7 @@ def test_make_update_spec_as_the_workflow_runs_it_is_green(
     tmp_path: Path, vendor_spec_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
     root = fresh_clone(tmp_path, vendor_spec_path)
+    before = tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
     # As .github/workflows/regenerate.yml: downloaded into ../shared/openapi/, then make.
     name = f"orchestra-api-{COMMIT}.json"
     (tmp_path / "shared" / "openapi" / name).write_text(
@@ -142,6 +144,15 @@ def test_make_update_spec_as_the_workflow_runs_it_is_green(
     assert "property `merchantNote` (`.merchant_note`) added (optional, string)" in report
     assert "non-breaking: `OperationResult.merchant_note`: optional attribute added" in report
     assert str(tmp_path) not in report
+    # The report ends with the test result, written after the tests ran.
+    tests_section = report.rsplit("\n## Tests\n", 1)[1]
+    assert re.match(r"\n\*\*\d{3,} passed, 0 failed\*\*", tests_section), tests_section
+    # The proposed release: an additive change is a minor version.
+    major, minor, _ = (int(part) for part in before.split("."))
+    version = tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
+    assert version == f"{major}.{minor + 1}.0"
+    assert f"## [{version}] - " in (root / "CHANGELOG.md").read_text()
+    assert f"**Proposed release: {version}** (minor after {before}" in report
     # Committed as the pull request would be, the staleness check is green.
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "-m", "Take vendor spec")
