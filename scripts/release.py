@@ -16,6 +16,7 @@ changed and what to change in their code.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,3 +163,18 @@ def insert_changelog(changelog: Path, entry: str) -> None:
         changelog.write_text(text.rstrip("\n") + "\n\n" + entry)
         return
     changelog.write_text(text[: start + 1] + entry + "\n" + text[start + 1 :])
+
+
+def main(argv: list[str]) -> int:
+    """`release.py version`: print pyproject.toml's version (the release workflow checks the
+    tag against it)."""
+    root = Path(__file__).resolve().parent.parent
+    if argv == ["version"]:
+        print(current_version(root / "pyproject.toml"))
+        return 0
+    print("usage: release.py version", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

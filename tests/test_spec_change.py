@@ -759,6 +759,8 @@ def test_the_regenerate_workflow_publishes_the_report_and_opens_a_pr_that_runs_c
     assert pr["with"]["token"] == "${{ secrets.SPEC_PR_TOKEN }}"
     assert pr["with"]["body-path"] == "reports/spec-change-report.md"
     assert pr["if"] == "steps.update.outcome == 'success'"
+    assert "${{ steps.update.outputs.version }}" in pr["with"]["title"]
+    assert {"pyproject.toml", "CHANGELOG.md"} <= set(pr["with"]["add-paths"].split())
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     assert "bash .ci/run" in ci
 
@@ -1445,3 +1447,47 @@ def test_the_version_rules() -> None:
     assert propose("1.3.4", additive, []).version == "1.4.0"
     assert propose("1.3.4", nothing, api_breaking).bump == "major"
     assert propose("1.3.4", nothing, api_breaking).version == "2.0.0"
+
+
+def test_the_release_workflow_checks_builds_and_publishes_with_trusted_publishing() -> None:
+    text = (ROOT / ".github" / "workflows" / "release.yml").read_text()
+    for ref, comment in re.findall(r"uses: (\S+)(.*)", text):
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.fullmatch(r" # v\d+(\.\d+)*", comment), comment
+    workflow = _workflow("release.yml")
+    assert workflow[True] == {"push": {"tags": ["v*"]}}  # YAML reads `on` as True
+    assert workflow["permissions"] == {}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert build["permissions"] == {"contents": "read"}
+    assert build["steps"][0]["with"]["persist-credentials"] is False
+    runs = "\n".join(str(step.get("run", "")) for step in build["steps"])
+    assert "bash .ci/run" in runs  # the checks, make package and twine check
+    assert "scripts/release.py version" in runs and '"v${version}"' in runs
+    assert "sha256sum --check" in runs
+    assert publish["needs"] == "build"
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "attestations": "write",
+    }
+    uses = [str(step.get("uses", "")) for step in publish["steps"]]
+    assert any(u.startswith("actions/attest-build-provenance@") for u in uses)
+    pypi = next(s for s in publish["steps"] if "gh-action-pypi-publish" in str(s.get("uses")))
+    assert pypi["with"] == {"attestations": True}  # trusted publishing: no token, no password
+    assert "secrets." not in text
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "package" in ci and "test-e2e" in ci
+
+
+def test_release_py_prints_the_version_the_tag_must_match() -> None:
+    import tomllib
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "release.py"), "version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert result.stdout == pyproject["project"]["version"] + "\n"
