@@ -1455,7 +1455,8 @@ def test_the_release_workflow_checks_builds_and_publishes_with_trusted_publishin
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
         assert re.fullmatch(r" # v\d+(\.\d+)*", comment), comment
     workflow = _workflow("release.yml")
-    assert workflow[True] == {"push": {"tags": ["v*"]}}  # YAML reads `on` as True
+    keys: dict[Any, Any] = workflow
+    assert keys.get("on", keys.get(True)) == {"push": {"tags": ["v*"]}}  # YAML 1.1: `on` is True
     assert workflow["permissions"] == {}
     build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
     assert build["permissions"] == {"contents": "read"}
