@@ -587,7 +587,10 @@ def main() -> int:
     parser.add_argument("--date", default=dt.date.today().isoformat())
     args = parser.parse_args()
     if not args.spec:
-        parser.error("give the new spec: make update-spec SPEC=/path/to/orchsol.json COMMIT=<sha>")
+        parser.error(
+            "give the new spec: SPEC=/path/to/orchsol.json COMMIT=<sha> on the make command line "
+            "(the script: --spec PATH --source-commit SHA)"
+        )
     try:
         return update(
             args.spec,
