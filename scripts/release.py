@@ -43,14 +43,18 @@ def current_version(pyproject: Path) -> str:
 
 def classify(spec: Report, api: list[ApiChange]) -> tuple[str, str]:
     """(kind, why): kind is "breaking", "additive" or "patch"."""
-    counts = f"{len(spec.changes)} spec change(s), {len(api)} Python API change(s)"
+    # The OpenAPI version alone (3.0 -> 3.1 spelling) changes nothing for callers.
+    changes = [c for c in spec.changes if (c.group, c.subject) != ("Document", "openapi")]
+    counts = f"{len(changes)} spec change(s), {len(api)} Python API change(s)"
     breaking = len(spec.breaking) + sum(c.breaking for c in api)
     if breaking:
         return "breaking", f"{counts}; {breaking} break callers"
-    if spec.changes or api:
+    if changes or api:
         return "additive", f"{counts}, none breaking"
     if spec.descriptions:
         return "patch", f"descriptions only ({spec.descriptions})"
+    if spec.changes:
+        return "patch", "the same API in another OpenAPI version's syntax"
     return "patch", "no change to the API (generated code or templates only)"
 
 

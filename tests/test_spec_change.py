@@ -1492,3 +1492,46 @@ def test_release_py_prints_the_version_the_tag_must_match() -> None:
     )
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert result.stdout == pyproject["project"]["version"] + "\n"
+
+
+def test_update_spec_takes_the_same_api_in_openapi_31_as_a_patch(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    new = write(tmp_path / "v31.json", as_openapi_31(vendor_spec))
+    result = run_update(repo, new, "--no-tests")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    report = report_of(repo)
+    assert "**0 breaking, 1 non-breaking change**" in report
+    assert f"OpenAPI version {vendor_spec['openapi']} → 3.1.0" in report
+    assert "## Python API\n\nNo change to the Python API." in report
+    assert version_of(repo) == "0.1.1"
+
+
+def test_a_patch_the_vendor_made_redundant_is_named_to_drop(
+    repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
+) -> None:
+    def declare_202_bodies(spec: dict[str, Any]) -> None:
+        body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{RESULT}"}}}
+        for path, item in spec["paths"].items():
+            if path.startswith("/PaymentGateway/"):
+                for op in item.values():
+                    if "202" in op["responses"]:
+                        op["responses"]["202"]["content"] = copy.deepcopy(body)
+
+    new = write(tmp_path / "next.json", variant(vendor_spec, declare_202_bodies))
+    result = run_update(repo, new, "--no-tests")
+    assert result.returncode == 0, result.stderr
+    report = report_of(repo)
+    patches = report.split("## Spec patches", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "- `202-carries-operation-result` changes nothing in the new spec: the vendor made the "
+        "same fix; drop it from openapi/patches.json"
+    ) in patches
+    assert patches.count("drop it") == 1
+    vendor = report.split("## The vendor's own changes", 1)[1].split("\n## ", 1)[0]
+    assert "#### PUT /PaymentGateway/refund (GatewayRefund, `payment_gateway.refund`)" in vendor
+    assert "- non-breaking: response 202: body Payments.OperationResult added" in vendor
+    # As the client sees it (patched), nothing changed.
+    assert report.splitlines()[2] == "**No structural change.** 0 descriptions changed."
+    assert "## Python API\n\nNo change to the Python API." in report
