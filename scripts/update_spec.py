@@ -458,6 +458,33 @@ def tests_section(code: int, junit: Path, command: str) -> str:
     return line
 
 
+def refresh_installed_version() -> str | None:
+    """After the version changed in pyproject.toml, the editable install's metadata (which
+    ``orchestra_payments.__version__`` reads) still names the old one: reinstall it (no
+    dependencies) when it is an editable install of this tree. Returns a warning, or None."""
+    import importlib.metadata
+
+    try:
+        dist = importlib.metadata.distribution("orchestra-payments")
+        direct = json.loads(dist.read_text("direct_url.json") or "{}")
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return None
+    url = str(direct.get("url", ""))
+    if not direct.get("dir_info", {}).get("editable") or not url.startswith("file://"):
+        return None
+    if Path(url.removeprefix("file://")).resolve() != ROOT.resolve():
+        return None
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    proc = subprocess.run(
+        [*pip, "--no-deps", "-e", str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return "could not refresh the installed package's version: " + proc.stderr[-300:]
+    return None
+
+
 def github_output(**values: str) -> None:
     """For the workflow's next steps (the pull request title carries the version)."""
     path = os.environ.get("GITHUB_OUTPUT")
@@ -543,6 +570,9 @@ def update(
     )
     write_version(PYPROJECT, proposal.version)
     insert_changelog(CHANGELOG, outcome.changelog)
+    warning = refresh_installed_version()
+    if warning:
+        print(f"update-spec: {warning}", file=sys.stderr)
     github_output(version=proposal.version, bump=proposal.bump)
     outcome.tests = "not run (--no-tests)" if not run_tests else None
     publish(outcome)

@@ -33,6 +33,7 @@ def run_generate(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*GENERATE, *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_generation_is_deterministic_and_matches_the_committed_output(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     assert run_generate("--output-root", str(first)).returncode == 0
@@ -47,6 +48,7 @@ def test_generation_is_deterministic_and_matches_the_committed_output(tmp_path: 
     assert (first / "generated" / "orchestra_api" / "py.typed").is_file()
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_any_copy_of_the_locked_spec_generates(tmp_path: Path, vendor_spec_path: Path) -> None:
     copy_path = tmp_path / "orchsol.json"
     copy_path.write_bytes(vendor_spec_path.read_bytes())

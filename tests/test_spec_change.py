@@ -489,6 +489,7 @@ def plain(text: str, tmp_path: Path) -> None:
     assert "/tmp/" not in text
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_update_spec_with_a_structural_change(
     repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
@@ -571,6 +572,7 @@ def test_a_renamed_schema_is_refused_listing_every_failing_patch_once(
     assert "**breaking**: schema removed" in report
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_fixing_the_patches_for_a_renamed_schema_lets_it_through(
     repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
@@ -643,6 +645,7 @@ def test_update_spec_refuses_an_invalid_document(
     assert "invalid.json is not a valid OpenAPI document" in result.stderr
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 @pytest.mark.parametrize(
     ("change", "spec_line", "python_line"),
     [
@@ -1276,6 +1279,7 @@ def test_a_renamed_money_operation_is_refused_until_every_use_follows(
     )
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_a_servers_change_waits_for_the_hand_written_default_base_url(
     repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
@@ -1329,6 +1333,7 @@ def set_version(repo: Path, version: str) -> None:
     )
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 @pytest.mark.parametrize(
     ("change", "start", "proposed", "entry_lines"),
     [
@@ -1494,10 +1499,12 @@ def test_release_py_prints_the_version_the_tag_must_match() -> None:
     assert result.stdout == pyproject["project"]["version"] + "\n"
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_update_spec_takes_the_same_api_in_openapi_31_as_a_patch(
     repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
     new = write(tmp_path / "v31.json", as_openapi_31(vendor_spec))
+    major, minor, patch = version_of(repo).split(".")
     result = run_update(repo, new, "--no-tests")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -1505,9 +1512,10 @@ def test_update_spec_takes_the_same_api_in_openapi_31_as_a_patch(
     assert "**0 breaking, 1 non-breaking change**" in report
     assert f"OpenAPI version {vendor_spec['openapi']} → 3.1.0" in report
     assert "## Python API\n\nNo change to the Python API." in report
-    assert version_of(repo) == "0.1.1"
+    assert version_of(repo) == f"{major}.{minor}.{int(patch) + 1}"
 
 
+@pytest.mark.e2e  # regenerates: minutes in all; make test-e2e
 def test_a_patch_the_vendor_made_redundant_is_named_to_drop(
     repo: Path, tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
