@@ -141,11 +141,18 @@ def changelog_entry(
     if added:
         lines += ["", "### Added", ""]
         lines += [f"- {_where(c)}: {c.text}." for c in added]
-    other = [c for c in spec.changes if not c.breaking]
+    deprecated = [c for c in spec.changes if not c.breaking and " deprecated" in c.text]
+    if deprecated:
+        lines += ["", "### Deprecated", ""]
+        lines += [
+            f"- {c.subject}: {c.text}; plan to stop using it before the vendor removes it."
+            for c in deprecated
+        ]
+    other = [c for c in spec.changes if not c.breaking and c not in deprecated]
     if other and not added:
         lines += ["", "### Changed", ""]
         lines += [f"- {c.subject}: {c.text}." for c in other]
-    if not (breaking or spec.breaking or added or other):
+    if not (breaking or spec.breaking or added or deprecated or other):
         lines += [
             "",
             "### Changed",

@@ -1543,3 +1543,45 @@ def test_a_patch_the_vendor_made_redundant_is_named_to_drop(
     # As the client sees it (patched), nothing changed.
     assert report.splitlines()[2] == "**No structural change.** 0 descriptions changed."
     assert "## Python API\n\nNo change to the Python API." in report
+
+
+def test_the_changelog_entry_tells_users_what_to_change() -> None:
+    from pyapi import ApiChange
+    from release import changelog_entry, propose
+    from specdiff import Change, Report
+
+    spec = Report(
+        changes=[
+            Change("Schemas", "Req", True, "property `amount` type number → string"),
+            Change(
+                "Operations",
+                "DELETE /void (GatewayVoid, `payment_gateway.void`)",
+                False,
+                "operation deprecated by the vendor",
+            ),
+        ]
+    )
+    api = [
+        ApiChange("models", "ChargeRequest.amount", True, "type `float` → `str`"),
+        ApiChange("facade", "PaymentGateway.refund", True, "required parameter `reason` added"),
+        ApiChange("models", "OperationResult.risk", False, "optional attribute added (`int`)"),
+    ]
+    proposal = propose("1.2.3", spec, api)
+    entry = changelog_entry(proposal, "2026-12-01", "orchsol.json", "ab" * 20, spec, api)
+    lines = entry.splitlines()
+    assert lines[0] == "## [2.0.0] - 2026-12-01"
+    assert "Regenerated from the vendor's spec `orchsol.json` (commit abababababab)" in lines[2]
+    assert lines.index("### Breaking: what to change in your code") < lines.index("### Added")
+    assert (
+        "- `orchestra_api.models.ChargeRequest.amount`: type `float` → `str`: pass and expect "
+        "the new type."
+    ) in lines
+    assert (
+        "- `client.payment_gateway.refund`: required parameter `reason` added: pass it in every "
+        "call."
+    ) in lines
+    assert "- `orchestra_api.models.OperationResult.risk`: optional attribute added (`int`)." in (
+        lines
+    )
+    assert "### Deprecated" in lines
+    assert any(line.startswith("- DELETE /void (GatewayVoid") for line in lines)
