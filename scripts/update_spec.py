@@ -6,13 +6,20 @@
 SHA is the full (40 hex digits) commit of the vendor's repository the file was taken from: the
 lock records it with the file's sha256, so CI can fetch exactly that file again.
 
-Nothing is changed unless the new spec validates, every patch applies to *it*, every operation
-is classified in openapi/operations.yaml and generation succeeds (and, with
---fail-on-breaking, nothing breaks callers); then the lock is rewritten and generated/ and the
-facade replaced. Either way the change report (plain Markdown) goes to
-reports/spec-change-report.md and standard output: why it was refused, if it was; the spec
-changes classified for Python callers; the patches the vendor has made unnecessary; and the
-Python API changes of the regenerated package and facade, by Python name.
+Nothing is changed unless the new spec reads and validates (scripts/specload.py: a short
+refusal, never a traceback), every patch applies to *it*, every operation is classified in
+openapi/operations.yaml, no operationId the project names is gone, a `servers` change is
+matched by the hand-written DEFAULT_BASE_URL, and generation succeeds (and, with
+--fail-on-breaking, nothing breaks callers); then the spec is kept in ../shared/openapi/ (the
+lock's `default_path`), the lock is rewritten, generated/ and the facade replaced, and the
+proposed version written to pyproject.toml with a CHANGELOG.md entry. Either way the change
+report (plain Markdown) goes to reports/spec-change-report.md and standard output: why it was
+refused, if it was; the spec changes classified for Python callers, as the client sees them
+(patched) and as the vendor made them (raw); the patches the vendor has made redundant; the
+Python API changes by Python name; the release; and, last, the test result.
+
+No environment variable is read for the spec: make exports its command-line variables (SPEC,
+COMMIT, ...) to its recipes, and the test run gets none of them.
 
 Exit status: 0 taken (and the tests pass); 1 refused or the tests fail.
 """
