@@ -7,6 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_STAMP := $(VENV)/.demo-stamp
 SPEC ?=
 PORT ?= 8765
+# pytest-xdist workers for `make test` (auto: one per core).
+WORKERS ?= auto
+# Tests never see the variables given to make (`make update-spec SPEC=...` exports SPEC to its
+# recipe's environment, and MAKEFLAGS passes them on to any make a test runs).
+CLEAN_ENV := env -u SPEC -u COMMIT -u OLD -u NEW -u NO_TESTS -u FAIL_ON_BREAKING -u PYTEST_ARGS \
+	-u LIVE -u WORKERS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES
 GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_facade.py overlays/orchestra_payments/_generated_params.py
 
 .DEFAULT_GOAL := help
@@ -36,7 +42,7 @@ install: $(STAMP) ## create .venv with the pinned tools and the package (editabl
 
 .PHONY: generate
 generate: $(STAMP) ## regenerate generated/ and the facade from the locked spec + patches (SPEC=path)
-	$(BIN)/python scripts/generate.py $(if $(SPEC),--spec "$(SPEC)")
+	$(CLEAN_ENV) $(BIN)/python scripts/generate.py $(if $(SPEC),--spec "$(SPEC)")
 
 .PHONY: check-generated
 check-generated: generate ## regenerate, then fail with the diff if the committed output is stale
@@ -62,8 +68,12 @@ typecheck: $(STAMP) ## mypy --strict on everything: generated/, overlays/, sandb
 	$(BIN)/mypy --strict scripts benchmarks tests
 
 .PHONY: test
-test: $(STAMP) ## the test suite (offline: network blocked but for loopback)
-	$(BIN)/python -m pytest -q
+test: $(STAMP) ## the test suite, in parallel (offline: network blocked but for loopback); not the e2e tests
+	$(CLEAN_ENV) $(BIN)/python -m pytest -q -n $(WORKERS)
+
+.PHONY: test-e2e
+test-e2e: $(STAMP) ## end to end: `make update-spec` on modified copies of the locked spec in fresh clones, then the suite there
+	$(CLEAN_ENV) $(BIN)/python -m pytest -m e2e -v -s -p no:cacheprovider
 
 .PHONY: sandbox
 sandbox: $(STAMP) ## run the local Orchestra sandbox in the foreground (PORT=8765)
@@ -99,11 +109,11 @@ record: $(STAMP) ## re-record every cassette: a fresh sandbox (LIVE=1: the real 
 
 .PHONY: update-spec
 update-spec: $(STAMP) ## take a new vendor spec: validate, patch, regenerate, report, test (SPEC=path COMMIT=full-sha [FAIL_ON_BREAKING=1])
-	$(BIN)/python scripts/update_spec.py --spec "$(SPEC)" $(if $(COMMIT),--source-commit "$(COMMIT)") $(if $(NO_TESTS),--no-tests) $(if $(FAIL_ON_BREAKING),--fail-on-breaking) $(if $(PYTEST_ARGS),--pytest-args "$(PYTEST_ARGS)")
+	$(CLEAN_ENV) $(BIN)/python scripts/update_spec.py --spec "$(SPEC)" $(if $(COMMIT),--source-commit "$(COMMIT)") $(if $(NO_TESTS),--no-tests) $(if $(FAIL_ON_BREAKING),--fail-on-breaking) $(if $(PYTEST_ARGS),--pytest-args "$(PYTEST_ARGS)")
 
 .PHONY: spec-diff
 spec-diff: $(STAMP) ## the change report between two spec files, patched (OLD=path NEW=path); exit 1 if breaking, 2 unreadable
-	$(BIN)/python scripts/specdiff.py "$(OLD)" "$(NEW)" --patched --fail-on-breaking
+	$(CLEAN_ENV) $(BIN)/python scripts/specdiff.py "$(OLD)" "$(NEW)" --patched --fail-on-breaking
 
 .PHONY: clean
 clean: ## remove the virtualenv and caches

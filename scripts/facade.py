@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier, snake_case
+from specnorm import normalize
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch")
 SUCCESS_CODES = ("200", "201", "202")
@@ -64,6 +65,7 @@ class Op:
     success_class: str | None
     success_module: str | None
     checks_result: bool
+    deprecated: bool = False  # the spec's `deprecated: true`: the method warns
 
     @property
     def const(self) -> str:
@@ -224,6 +226,17 @@ def _param(p: dict[str, Any]) -> Param:
     )
 
 
+def _resolve(spec: dict[str, Any], node: Any) -> Any:
+    """A local ``$ref`` (a parameter, request body or response) replaced by its target."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < MAX_DEPTH:
+        target: Any = spec
+        for token in node["$ref"].lstrip("#/").split("/"):
+            target = target.get(token.replace("~1", "/").replace("~0", "~"), {})
+        node, seen = target, seen + 1
+    return node
+
+
 def collect(
     spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, Any]
 ) -> tuple[list[Op], Shapes]:
@@ -248,20 +261,38 @@ def collect(
             if entry.get("retry") not in RETRY_CLASSES:
                 raise ValueError(f"openapi/operations.yaml: {op_id} has no valid retry class")
             resource, method_name = entry["facade"].split(".")
-            raw_params = {(p["in"], p["name"]): p for p in [*shared, *o.get("parameters", [])]}
-            unsupported = [p["name"] for p in raw_params.values() if p["in"] not in PARAM_LOCATIONS]
-            if unsupported:
-                raise ValueError(f"{op_id}: parameters the facade cannot send: {unsupported}")
+            where = f"{op_id} ({method.upper()} {path})"
+
+            def unsupported(what: str, where: str = where) -> ValueError:
+                return ValueError(
+                    f"{where}: {what}: a shape the generated facade does not support "
+                    f"(scripts/facade.py, openapi/templates/facade/); patch the spec "
+                    f"(openapi/patches.json) or teach the facade generator"
+                )
+
+            raw_params = {}
+            for p in [*shared, *o.get("parameters", [])]:
+                p = _resolve(spec, p)
+                if not isinstance(p, dict) or "name" not in p or "in" not in p:
+                    raise unsupported(f"a parameter without a name or location: {p!r:.80}")
+                raw_params[(p["in"], p["name"])] = p
+            unsupported_params = [
+                p["name"] for p in raw_params.values() if p["in"] not in PARAM_LOCATIONS
+            ]
+            if unsupported_params:
+                raise unsupported(f"parameters in {PARAM_LOCATIONS}: {unsupported_params}")
             params = [_param(p) for p in raw_params.values()]
             # Required first, so that the signature keeps Python's argument order.
             params.sort(key=lambda p: (p.location != "path", not p.required))
             body_kind = body_class = body_module = body_params = None
-            rb = o.get("requestBody")
+            rb = _resolve(spec, o.get("requestBody"))
             media = "application/json"
             if rb:
-                if media not in rb.get("content", {}):
-                    raise ValueError(f"{op_id}: the facade sends JSON bodies only")
-                schema = rb["content"][media]["schema"]
+                schema = (rb.get("content", {}).get(media) or {}).get("schema")
+                if not isinstance(schema, dict):
+                    raise unsupported(
+                        f"a request body that is not JSON ({', '.join(rb.get('content', {}))})"
+                    )
                 if "$ref" in schema:
                     body_kind = "model"
                     body_class, body_module = class_of(schema["$ref"], overrides)
@@ -269,17 +300,25 @@ def collect(
                 elif schema.get("type") == "string":
                     body_kind = "str"
                 else:
-                    raise ValueError(f"{op_id}: request body shape not supported by the facade")
+                    raise unsupported("a request body that is neither a named schema nor a string")
             success, success_class, success_module = "empty", None, None
             schema_ref = None
             for code in SUCCESS_CODES:
-                content = o["responses"].get(code, {}).get("content")
+                content = _resolve(spec, o["responses"].get(code, {})).get("content")
                 if content:
-                    schema = content["application/json"]["schema"]
-                    if schema.get("type") == "array":
+                    schema = (content.get("application/json") or {}).get("schema")
+                    if not isinstance(schema, dict):
+                        raise unsupported(
+                            f"a {code} answer that is not JSON ({', '.join(content)})"
+                        )
+                    if schema.get("type") == "array" and "$ref" in schema.get("items", {}):
                         success, schema_ref = "array", schema["items"]["$ref"]
-                    else:
+                    elif "$ref" in schema:
                         success, schema_ref = "object", schema["$ref"]
+                    else:
+                        raise unsupported(
+                            f"a {code} answer that is neither a named schema nor an array of one"
+                        )
                     break
             if schema_ref:
                 success_class, success_module = class_of(schema_ref, overrides)
@@ -302,6 +341,7 @@ def collect(
                     success=success,
                     success_class=success_class,
                     success_module=success_module,
+                    deprecated=bool(o.get("deprecated")),
                     checks_result=(
                         schema_ref is not None
                         and schema_ref.endswith(RESULT_SCHEMA)
@@ -351,7 +391,8 @@ def render_all(spec: dict[str, Any], table_path: Path, config_path: Path) -> dic
     """The generated modules' text, by file name."""
     table = yaml.safe_load(table_path.read_text())
     config = yaml.safe_load(config_path.read_text())
-    ops, shapes = collect(spec, table, config.get("class_overrides") or {})
+    # 3.1 spellings (type arrays, anyOf with null, ...) read as their 3.0 equivalents.
+    ops, shapes = collect(normalize(spec), table, config.get("class_overrides") or {})
     resources: dict[str, list[Op]] = {}
     for op in ops:
         resources.setdefault(op.resource, []).append(op)

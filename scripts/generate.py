@@ -3,9 +3,11 @@ and the request parameter types of the overlay).
 
     python scripts/generate.py [--spec PATH] [--write-patched-spec PATH]
 
-SPEC (argument or environment) defaults to the locked file beside the project
-(../shared/openapi/<file>). Its sha256 must match openapi/spec.lock.json; `make update-spec`
-is how a new vendor version is taken. The output is byte-for-byte the same on every run.
+--spec defaults to the locked file beside the project (../shared/openapi/<file>, the lock's
+`default_path`); no environment variable is read (make exports its command-line variables to
+every recipe, and to the tests' own runs of this script). Its sha256 must match
+openapi/spec.lock.json; `make update-spec` is how a new vendor version is taken. The output is
+byte-for-byte the same on every run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 # Run as `python scripts/generate.py`, Python puts scripts/ first on sys.path: the pipeline's
 # modules import each other by name (tests get the same through pytest's `pythonpath`).
+import specload
 from facade import FILES as FACADE_FILES
 from facade import render_all
 from generator_errors import translate
@@ -61,7 +64,8 @@ def resolve_spec(spec: str | None) -> Path:
             f"It is not committed here (it is the vendor's document). Get {lock['file']} "
             f"(sha256 {lock['sha256']}): the Orchestra docs' 'Download OpenAPI Spec', or "
             f"{lock['source']['repository']} file {lock['source']['path']} at commit "
-            f"{lock['source']['commit']}; then run: make generate SPEC=/path/to/that/file"
+            f"{lock['source']['commit']}; put it at {lock['default_path']} (where CI keeps it), "
+            f"or pass its path: make generate SPEC=/path/to/that/file"
         )
     return path
 
@@ -77,7 +81,8 @@ def verify_spec(path: Path) -> None:
         raise PipelineError(
             f"{path} has sha256 {digest}, but openapi/spec.lock.json locks {lock['sha256']} "
             f"({lock['file']}).\n"
-            f"If this is a new vendor version, take it with: make update-spec SPEC={path}\n"
+            f"If this is a new vendor version, take it with: make update-spec SPEC={path} "
+            f"COMMIT=<the vendor commit's full SHA>\n"
             f"Otherwise point SPEC at the locked file."
         )
 
@@ -107,9 +112,9 @@ def check_patched(spec: dict[str, Any], spec_name: str) -> dict[str, Any]:
 
 def patched_spec(path: Path) -> dict[str, Any]:
     try:
-        spec = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PipelineError(f"{path.name} is not valid JSON: {exc}") from exc
+        spec = specload.load(path)
+    except specload.SpecUnreadable as exc:
+        raise PipelineError(str(exc)) from exc
     return check_patched(spec, path.name)
 
 
@@ -199,6 +204,12 @@ def generate(
             texts = render_all(spec, ROOT / "openapi" / "operations.yaml", CONFIG)
         except ValueError as exc:
             raise PipelineError(str(exc)) from exc
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise PipelineError(
+                "the facade generator (scripts/facade.py) cannot read this spec: "
+                f"{type(exc).__name__} {str(exc)[:200]}; a shape it does not support: patch the "
+                "spec (openapi/patches.json) or teach the facade generator"
+            ) from exc
         for name, text in texts.items():
             (work / name).write_text(text)
             format_file(work / name)
@@ -216,7 +227,7 @@ def generate(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", default=os.environ.get("SPEC") or None)
+    parser.add_argument("--spec", default=None, help="the spec file (default: the locked one)")
     parser.add_argument(
         "--write-patched-spec", default=None, help="also write the patched spec (JSON) to this path"
     )

@@ -3,7 +3,8 @@
     python scripts/specdiff.py OLD NEW [--patched] [--output report.md] [--fail-on-breaking]
 
 Exit status: 0 when the report is written (and, with --fail-on-breaking, nothing breaks);
-1 with --fail-on-breaking when a change breaks callers; 2 when a file cannot be read as JSON.
+1 with --fail-on-breaking when a change breaks callers; 2 when a file is unreadable (not JSON,
+not an OpenAPI 3 document, or a $ref that points nowhere: scripts/specload.py).
 
 A small differ of our own: no maintained OpenAPI diff installs from the registries this project
 uses (oasdiff is a Go binary; the Python packages found are unmaintained or unproven), and the
@@ -24,12 +25,14 @@ facade method, where those names are given.
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from specnorm import normalize
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 DESCRIPTIVE = {"description", "summary", "title", "example", "examples", "externalDocs"}
@@ -167,9 +170,15 @@ def _shape(schema: dict[str, Any] | None) -> str:
     ref = _ref_name(schema)
     if ref:
         return ref
+    if "x-composed" in schema:  # allOf / oneOf / anyOf, named by specnorm
+        return str(schema["x-composed"])
     if schema.get("type") == "array":
         return f"array of {_shape(schema.get('items'))}"
-    return str(schema.get("type", "any"))
+    if "type" in schema:
+        return str(schema["type"])
+    if "properties" in schema:
+        return "object"
+    return "any value (no type given)"
 
 
 def _body_schema(holder: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -239,11 +248,26 @@ def _count_descriptions(old: Any, new: Any, report: Report, where: str) -> None:
 # --- operations ---------------------------------------------------------------------------
 
 
-def _diff_params(subject: str, old: dict[str, Any], new: dict[str, Any], report: Report) -> None:
-    def index(op: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(p.get("in", "?"), p.get("name", "?")): p for p in op.get("parameters", [])}
+def _diff_params(
+    subject: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    report: Report,
+    renamed: dict[str, str] | None = None,
+) -> None:
+    """Parameters compared by location and name; ``renamed`` maps old path parameter names to
+    new ones (a path template whose placeholders were renamed: reported once, elsewhere)."""
+    renamed = renamed or {}
 
-    before, after = index(old), index(new)
+    def index(op: dict[str, Any], names: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
+        out = {}
+        for p in op.get("parameters", []):
+            if isinstance(p, dict):
+                where, name = str(p.get("in", "?")), str(p.get("name", "?"))
+                out[(where, names.get(name, name) if where == "path" else name)] = p
+        return out
+
+    before, after = index(old, renamed), index(new, {})
     for key in sorted(after.keys() - before.keys()):
         required = bool(after[key].get("required"))
         report.add(
@@ -264,13 +288,21 @@ def _diff_params(subject: str, old: dict[str, Any], new: dict[str, Any], report:
                 f"{key[0]} parameter `{key[1]}` became "
                 f"{'required' if b.get('required') else 'optional'}",
             )
+        if bool(a.get("deprecated")) != bool(b.get("deprecated")):
+            report.add(
+                "Operations",
+                subject,
+                False,
+                f"{key[0]} parameter `{key[1]}` "
+                + ("deprecated" if b.get("deprecated") else "no longer deprecated"),
+            )
         sa, sb = a.get("schema", {}), b.get("schema", {})
-        if sa.get("type") != sb.get("type"):
+        if _type_of(sa) != _type_of(sb):
             report.add(
                 "Operations",
                 subject,
                 True,
-                f"{key[0]} parameter `{key[1]}` type {sa.get('type')} → {sb.get('type')}",
+                f"{key[0]} parameter `{key[1]}` type {_type_of(sa)} → {_type_of(sb)}",
             )
         for c in CONSTRAINTS:
             if sa.get(c) != sb.get(c):
@@ -308,9 +340,24 @@ def _diff_responses(subject: str, old: dict[str, Any], new: dict[str, Any], repo
 
 
 def _diff_operation(
-    key: tuple[str, str], old: dict[str, Any], new: dict[str, Any], report: Report
+    key: tuple[str, str],
+    old: dict[str, Any],
+    new: dict[str, Any],
+    report: Report,
+    renamed: dict[str, str] | None = None,
 ) -> None:
     subject = _label(key, new, report)
+    if bool(old.get("deprecated")) != bool(new.get("deprecated")):
+        python = report.facade_names.get(str(new.get("operationId")))
+        report.add(
+            "Operations",
+            subject,
+            False,
+            "operation deprecated by the vendor"
+            + (f" (`{python}` now warns with DeprecationWarning)" if python else "")
+            if new.get("deprecated")
+            else "operation no longer deprecated",
+        )
     if old.get("operationId") != new.get("operationId"):
         report.add(
             "Operations",
@@ -319,7 +366,7 @@ def _diff_operation(
             f"operationId `{old.get('operationId')}` → "
             f"`{new.get('operationId')}` (generated function and module renamed)",
         )
-    _diff_params(subject, old, new, report)
+    _diff_params(subject, old, new, report, renamed)
     a, b = _body_schema(old.get("requestBody")), _body_schema(new.get("requestBody"))
     if _shape(a) != _shape(b):
         report.add("Operations", subject, True, f"request body {_shape(a)} → {_shape(b)}")
@@ -338,9 +385,8 @@ def _diff_operation(
 def _type_of(schema: dict[str, Any]) -> str:
     return (
         _shape(schema)
-        if "$ref" in schema or schema.get("type") == "array"
-        else str(schema.get("type", "any"))
-        + (f" ({schema['format']})" if "format" in schema else "")
+        if "$ref" in schema or "x-composed" in schema or schema.get("type") == "array"
+        else _shape(schema) + (f" ({schema['format']})" if "format" in schema else "")
     )
 
 
@@ -357,6 +403,8 @@ def _diff_schema(
 
     if old.get("type") != new.get("type"):
         add(True, f"type {old.get('type')} → {new.get('type')}")
+    if bool(old.get("deprecated")) != bool(new.get("deprecated")):
+        add(False, "schema deprecated" if new.get("deprecated") else "schema no longer deprecated")
     old_enum, new_enum = old.get("enum"), new.get("enum")
     if isinstance(old_enum, list) and isinstance(new_enum, list):
         for value in [v for v in new_enum if v not in old_enum]:
@@ -378,6 +426,12 @@ def _diff_schema(
         a, b = props_a[prop], props_b[prop]
         if _type_of(a) != _type_of(b):
             add(True, f"property {_prop(prop)} type {_type_of(a)} → {_type_of(b)}")
+        if bool(a.get("deprecated")) != bool(b.get("deprecated")):
+            add(
+                False,
+                f"property {_prop(prop)} "
+                + ("deprecated" if b.get("deprecated") else "no longer deprecated"),
+            )
         if bool(a.get("nullable")) != bool(b.get("nullable")):
             became = bool(b.get("nullable"))
             add(
@@ -408,6 +462,53 @@ def _diff_schema(
         )
 
 
+# --- paths whose parameters were renamed ------------------------------------------------
+
+
+def _template(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def _placeholders(path: str) -> list[str]:
+    return re.findall(r"\{([^}]+)\}", path)
+
+
+def _report_renamed_paths(
+    moved: dict[tuple[str, str], tuple[str, str]],
+    ops_b: dict[tuple[str, str], dict[str, Any]],
+    report: Report,
+) -> None:
+    """One change per renamed path, naming the Python arguments and every operation on it."""
+    by_path: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for old_key, new_key in moved.items():
+        by_path[(old_key[1], new_key[1])].append(new_key)
+    for (old_path, new_path), keys in sorted(by_path.items()):
+        pairs = [
+            (a, b)
+            for a, b in zip(_placeholders(old_path), _placeholders(new_path), strict=True)
+            if a != b
+        ]
+        arguments = ", ".join(
+            f"`{a}` renamed `{b}` (Python argument `{snake(a)}` → `{snake(b)}`)" for a, b in pairs
+        )
+        operations = ", ".join(
+            f"{method} ({ops_b[(method, path)].get('operationId', '?')}"
+            + (
+                f", `{report.facade_names[str(ops_b[(method, path)].get('operationId'))]}`)"
+                if str(ops_b[(method, path)].get("operationId")) in report.facade_names
+                else ")"
+            )
+            for method, path in sorted(keys)
+        )
+        report.add(
+            "Operations",
+            f"{old_path} → {new_path}",
+            True,
+            f"path parameter {arguments}, in {operations}: callers passing it by keyword "
+            "must rename it",
+        )
+
+
 # --- entry points -------------------------------------------------------------------------
 
 
@@ -424,13 +525,25 @@ def diff(
     method) only add the Python names to the report.
     """
     report = Report(class_names=dict(class_names or {}), facade_names=dict(facade_names or {}))
+    old, new = normalize(old), normalize(new)
     ops_a, ops_b = _operations(old), _operations(new)
-    for key in sorted(ops_b.keys() - ops_a.keys()):
-        report.add("Operations", _label(key, ops_b[key], report), False, "operation added")
+    # A path whose placeholders were renamed ({name} -> {accountName}) is the same path.
+    templates_b = {(m, _template(p)): (m, p) for m, p in ops_b}
+    moved: dict[tuple[str, str], tuple[str, str]] = {}
     for key in sorted(ops_a.keys() - ops_b.keys()):
+        twin = templates_b.get((key[0], _template(key[1])))
+        if twin is not None and twin not in ops_a:
+            moved[key] = twin
+    _report_renamed_paths(moved, ops_b, report)
+    for key in sorted(ops_b.keys() - ops_a.keys() - set(moved.values())):
+        report.add("Operations", _label(key, ops_b[key], report), False, "operation added")
+    for key in sorted(ops_a.keys() - ops_b.keys() - moved.keys()):
         report.add("Operations", _label(key, ops_a[key], report), True, "operation removed")
     for key in sorted(ops_a.keys() & ops_b.keys()):
         _diff_operation(key, ops_a[key], ops_b[key], report)
+    for key, twin in sorted(moved.items()):
+        names = dict(zip(_placeholders(key[1]), _placeholders(twin[1]), strict=True))
+        _diff_operation(twin, ops_a[key], ops_b[twin], report, names)
     schemas_a = old.get("components", {}).get("schemas", {})
     schemas_b = new.get("components", {}).get("schemas", {})
     request_use, response_use = schema_usage(new)
@@ -448,6 +561,14 @@ def diff(
             name in response_use or name in old_response,
             report,
         )
+    if old.get("openapi") != new.get("openapi"):
+        report.add(
+            "Document",
+            "openapi",
+            False,
+            f"OpenAPI version {old.get('openapi')} → {new.get('openapi')} (the same schemas "
+            "compare by meaning: 3.1 type arrays and 3.0 `nullable` alike)",
+        )
     if old.get("servers") != new.get("servers"):
         report.add(
             "Document", "servers", True, f"servers {old.get('servers')} → {new.get('servers')}"
@@ -457,10 +578,9 @@ def diff(
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text())
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    return data
+    from specload import load
+
+    return load(path)
 
 
 def python_names(spec: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -494,10 +614,12 @@ def main() -> int:
         help="exit 1 when a change breaks callers (for CI gates)",
     )
     args = parser.parse_args()
+    from specload import SpecUnreadable
+
     try:
         old, new = _load(args.old), _load(args.new)
-    except (OSError, ValueError) as exc:
-        print(f"spec-diff: cannot read the specs: {exc}", file=sys.stderr)
+    except SpecUnreadable as exc:
+        print(f"spec-diff: unreadable: {exc}", file=sys.stderr)
         return 2
     notes = ""
     if args.patched:
