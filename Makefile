@@ -99,8 +99,9 @@ bench: $(STAMP) ## benchmarks: emulator latency/throughput, client overhead, imp
 	$(BIN)/python benchmarks/load.py
 
 .PHONY: chaos
-chaos: $(STAMP) ## every money operation x every fault on the sandbox, reconciled vs the ledger: the table
-	$(BIN)/python -m pytest -q tests/test_chaos.py
+chaos: $(STAMP) ## the chaos matrix (money operation x fault) and the money model over 5,000 steps, vs the ledger
+	$(CLEAN_ENV) ORCHESTRA_CHAOS=full $(BIN)/python -m pytest -q -p no:xdist tests/test_chaos.py
+	$(CLEAN_ENV) ORCHESTRA_MODEL_STEPS=5000 $(BIN)/python -m pytest -q -p no:xdist tests/test_money_model.py
 
 .PHONY: record
 record: $(STAMP) ## re-record every cassette: a fresh sandbox (LIVE=1: the real API, ORCHESTRA_API_KEY)

@@ -20,6 +20,7 @@ from chaos import (
     NOTHING_HAPPENED,
     OPERATION_ID,
     ORIGINAL,
+    RUN,
     Case,
     fault_options,
     money_body,
@@ -105,8 +106,8 @@ def _check(
         assert (row.verdict, row.movements) == ("succeeded", 1), row
 
 
-SYNC = [c for c in CASES if c.mode == "sync"]
-ASYNC = [c for c in CASES if c.mode == "async"]
+SYNC = [c for c in RUN if c.mode == "sync"]
+ASYNC = [c for c in RUN if c.mode == "async"]
 
 
 @pytest.mark.parametrize("case", SYNC, ids=[c.id for c in SYNC])
