@@ -390,7 +390,7 @@ def test_account_set_retrieve_list_delete(live: Live) -> None:
 def test_account_set_400(live: Live) -> None:
     with pytest.raises(BadRequestError) as info:
         live.client.gateway_accounts.set("acct1", {"paymentGatewayName": "NoSuchGateway"})
-    assert info.value.field_name == ".paymentGatewayName"
+    assert info.value.field_name == "paymentGatewayName"
 
 
 def test_account_retrieve_404(live: Live) -> None:

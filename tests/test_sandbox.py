@@ -99,8 +99,8 @@ def test_accounts_set_retrieve_list_delete(api: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"paymentGatewayName": "Nope"}, ".paymentGatewayName"),
-        ({"paymentGatewayName": "SandboxCards", "credentials": []}, ".credentials"),
+        ({"paymentGatewayName": "Nope"}, "paymentGatewayName"),
+        ({"paymentGatewayName": "SandboxCards", "credentials": []}, "credentials"),
     ],
 )
 def test_account_set_rejects_bad_gateways_and_credentials(

@@ -19,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox, with fault injection) in the foreground.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback by default")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="default %(default)s")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="default %(default)s; 0: a free port"
+    )
     parser.add_argument(
         "--api-key", default=DEFAULT_API_KEY, help="the X-Api-Key it accepts (%(default)s)"
     )
@@ -33,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     except SandboxExtraMissing as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
-    server.serve(host=args.host, port=args.port, api_key=args.api_key)
+    try:
+        server.serve(host=args.host, port=args.port, api_key=args.api_key)
+    except server.BindError as exc:
+        print(f"{PROG}: {exc.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 

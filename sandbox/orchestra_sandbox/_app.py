@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from ._data import DEFAULT_API_KEY, GATEWAYS
-from ._faults import Fault, FaultError, Faults
+from ._faults import OPERATION_IDS, Fault, FaultError, Faults
 from ._state import Answer, Engine
 from ._validate import MAX_BODY_BYTES, Invalid, parse_body
 
@@ -198,6 +198,8 @@ API_ROUTES: tuple[ApiRoute, ...] = (
     ApiRoute("DELETE", "/StringTokens/{token}", "StringTokenDelete", _delete_token),
     ApiRoute("GET", "/StringTokens/{token}/meta", "StringTokenRetrieveMetaData", _token_meta),
 )
+if tuple(r.operation_id for r in API_ROUTES) != OPERATION_IDS:  # pragma: no cover
+    raise AssertionError("_faults.OPERATION_IDS must list API_ROUTES' operationIds, in order")
 
 
 @dataclass
@@ -273,7 +275,12 @@ class SandboxApp:
             self._late.clear()
 
     def inject(self, kind: str, operation: str | None = None, **options: Any) -> Fault:
-        """Queue a fault, e.g. ``inject("status_503", "GatewayCharge", times=2)``."""
+        """Queue a fault, e.g. ``inject("status_503", "GatewayCharge", times=2)``.
+
+        ``operation`` is an operationId ("GatewayCharge"), or the ledger's name for it
+        ("Charge", "PreAuth", "Capture", "Refund", "Void"); the returned fault names the
+        operationId. Raises ``FaultError`` (listing the operationIds) for an unknown name.
+        """
         fault = Fault(kind=kind, operation=operation, **options)
         self.faults.add(fault)
         return fault

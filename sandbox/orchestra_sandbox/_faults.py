@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -34,9 +36,87 @@ class FaultError(ValueError):
     """A fault description that cannot be used."""
 
 
+OPERATION_IDS: tuple[str, ...] = (
+    "StartSession",
+    "ValidateResults",
+    "PaymentGatewayAccountsList",
+    "PaymentGatewayAccountRetrieve",
+    "PaymentGatewayAccountSet",
+    "PaymentGatewayAccountDelete",
+    "GatewayList",
+    "GatewayCharge",
+    "GatewayAuthorize",
+    "GatewayCapture",
+    "GatewayRefund",
+    "GatewayVoid",
+    "GatewayTokenize",
+    "GatewayStatus",
+    "ValidateApiKey",
+    "StoreStringToken",
+    "StringTokenRetrieve",
+    "StringTokenDelete",
+    "StringTokenRetrieveMetaData",
+)
+"""The spec's operationIds, which faults name (the app checks its routes against this list)."""
+
+LEDGER_NAMES: dict[str, str] = {
+    "Charge": "GatewayCharge",
+    "PreAuth": "GatewayAuthorize",
+    "Capture": "GatewayCapture",
+    "Refund": "GatewayRefund",
+    "Void": "GatewayVoid",
+}
+"""The ledger's ``operation`` names -> the operationId whose calls record them."""
+
+
+def _words(operation_id: str) -> list[str]:
+    return re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", operation_id)
+
+
+def _tails(operation_id: str) -> set[str]:
+    """The operationId's endings at word boundaries, lower case: "GatewayCharge" -> "charge",
+    "gatewaycharge"."""
+    words = _words(operation_id)
+    return {"".join(words[i:]).lower() for i in range(len(words))}
+
+
+def resolve_operation(name: str | None) -> str | None:
+    """The operationId a fault names: an operationId, a ledger name ("Charge", "PreAuth"...), or
+    an operationId's unambiguous ending in any case ("status" -> "GatewayStatus").
+
+    Raises:
+        FaultError: the name matches no operation, or more than one (the message lists them).
+    """
+    if name is None or name in OPERATION_IDS:
+        return name
+    if not isinstance(name, str):
+        raise FaultError("operation must be a string (an operationId such as 'GatewayCharge')")
+    folded = name.lower()
+    for ledger_name, operation_id in LEDGER_NAMES.items():
+        if folded == ledger_name.lower():
+            return operation_id
+    matches = [op for op in OPERATION_IDS if folded in _tails(op)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise FaultError(f"operation {name!r} is ambiguous: use one of {', '.join(matches)}")
+    candidates = {**{op: op for op in OPERATION_IDS}, **LEDGER_NAMES}
+    close = difflib.get_close_matches(name, candidates, n=1)
+    hint = f" (did you mean {candidates[close[0]]!r}?)" if close else ""
+    raise FaultError(
+        f"unknown operation {name!r}{hint}; use an operationId: {', '.join(OPERATION_IDS)}; "
+        f"or a ledger name: {', '.join(f'{k} (= {v})' for k, v in LEDGER_NAMES.items())}"
+    )
+
+
 @dataclass
 class Fault:
-    """``kind`` for the next ``times`` calls of ``operation`` (an operationId; None: any)."""
+    """``kind`` for the next ``times`` calls of ``operation`` (an operationId; None: any).
+
+    ``operation`` may also be given as a ledger name ("Charge", "PreAuth", "Capture", "Refund",
+    "Void") or an operationId's unambiguous ending ("status"); it is stored as the operationId.
+    An operation that matches nothing, or several, is a ``FaultError`` listing the choices.
+    """
 
     kind: str
     operation: str | None = None
@@ -48,6 +128,7 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise FaultError(f"unknown fault kind {self.kind!r}; one of {', '.join(FAULT_KINDS)}")
+        self.operation = resolve_operation(self.operation)
         if not isinstance(self.times, int) or self.times < 1:
             raise FaultError("times must be a positive integer")
         if not 0 <= float(self.seconds) <= 120:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import threading
 import time
 from typing import Any, Self
@@ -83,10 +85,54 @@ class SandboxServer:
         self.stop()
 
 
+class BindError(OSError):
+    """The sandbox cannot listen where asked (the port is taken, not allowed, or the host is
+    not an address of this machine); the message says which, and what to do."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (``port`` 0: a free one).
+
+    Raises:
+        BindError: a one-line message naming the address and what to do instead.
+    """
+    where = f"{host}:{port}"
+    try:
+        family, *_ = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise BindError(
+                exc.errno,
+                f"port {port} is already in use on {host} (is another sandbox running?); "
+                f"pass another port (--port {port + 1 if port < 65535 else 8765}), "
+                "or --port 0 for a free one",
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise BindError(
+                exc.errno,
+                f"not allowed to listen on {where}; pass a port above 1023, "
+                "or --port 0 for a free one",
+            ) from None
+        reason = exc.strerror or str(exc)
+        raise BindError(exc.errno, f"cannot listen on {where}: {reason}") from None
+    except OverflowError:
+        raise BindError(
+            errno.EINVAL, f"port {port} is not a TCP port; pass 1 to 65535, or 0 for a free one"
+        ) from None
+
+
 def serve(*, host: str = "127.0.0.1", port: int = 8765, api_key: str = DEFAULT_API_KEY) -> None:
-    """Serve in the foreground until interrupted."""
+    """Serve in the foreground until interrupted; ``port`` 0 picks a free port (printed).
+
+    Raises:
+        BindError: before anything is printed, when it cannot listen there.
+    """
+    sock = bind(host, port)
+    port = int(sock.getsockname()[1])
     app = create_app(api_keys=[api_key])
     print(f"Orchestra sandbox on http://{host}:{port}", flush=True)
     print(f"  accepts X-Api-Key: {api_key}", flush=True)
     print(f"  try: ORCHESTRA_BASE_URL=http://{host}:{port} ORCHESTRA_API_KEY={api_key}", flush=True)
-    uvicorn.Server(_config(app, host, port, "info")).run()
+    with sock:
+        uvicorn.Server(_config(app, host, port, "info")).run(sockets=[sock])

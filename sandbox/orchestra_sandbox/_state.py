@@ -23,7 +23,7 @@ from ._data import (
     GATEWAYS,
     Gateway,
 )
-from ._validate import Invalid, check_amount, check_credentials, is_card_number
+from ._validate import Invalid, check_amount, check_credentials, field_path, is_card_number
 
 Answer = tuple[int, Any]
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9]{3,64}$")
@@ -215,18 +215,21 @@ class Engine:
     @staticmethod
     def _gateway_named(name: Any, path: str) -> Gateway:
         if not isinstance(name, str) or name not in GATEWAYS:
-            raise Invalid(f"{path}.paymentGatewayName", f"Unknown payment gateway {name!r}.")
+            raise Invalid(
+                field_path(path, "paymentGatewayName"), f"Unknown payment gateway {name!r}."
+            )
         return GATEWAYS[name]
 
     @staticmethod
     def _check_credentials(gateway: Gateway, credentials: Any, path: str) -> None:
         given = set()
-        for item in check_credentials(credentials, f"{path}.credentials"):
+        field = field_path(path, "credentials")
+        for item in check_credentials(credentials, field):
             if isinstance(item, dict) and isinstance(item.get("key"), str):
                 given.add(item["key"])
         missing = [n for n in gateway.credentials_names if n not in given]
         if missing:
-            raise Invalid(f"{path}.credentials", f"Missing credentials: {', '.join(missing)}.")
+            raise Invalid(field, f"Missing credentials: {', '.join(missing)}.")
 
     @staticmethod
     def _decide(gateway: Gateway, number: str | None) -> tuple[bool, str, str]:

@@ -45,6 +45,12 @@ class Invalid(Exception):
         return {"fieldName": self.field_name, "errors": self.errors}
 
 
+def field_path(parent: str, name: str) -> str:
+    """The name a 400 gives a field: ``name`` at the top level (``parent`` is ""), else
+    ``parent.name`` ("paymentGatewayAccount.credentials"); never a leading dot."""
+    return f"{parent}.{name}" if parent else name
+
+
 class _NonFinite:
     """What ``NaN`` and ``Infinity`` in a request body parse to, until the check names them."""
 
@@ -97,7 +103,7 @@ def check_tree(data: Any) -> None:
                 raise Invalid(path, f"The body is nested more than {MAX_DEPTH} levels deep.")
             if isinstance(value, dict):
                 for key, item in value.items():
-                    child = _shown(key) if path == "body" else f"{path}.{_shown(key)}"
+                    child = field_path("" if path == "body" else path, _shown(key))
                     if not _valid_text(key):
                         raise Invalid(child, "The name is not valid Unicode text.")
                     stack.append((item, child, depth + 1))
