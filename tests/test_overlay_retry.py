@@ -32,8 +32,8 @@ from orchestra_payments import (
     RateLimitError,
     RetryPolicy,
     TransactionNotFoundError,
-    retry_delay,
 )
+from orchestra_payments._retry import retry_delay
 
 TOKEN = "a" * 32
 Call = Callable[[Orchestra], Any]

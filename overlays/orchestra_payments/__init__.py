@@ -7,7 +7,7 @@ result = client.payment_gateway.charge({...})
 
 import logging
 
-from ._base import ApiResponse, Operation
+from ._base import ApiResponse
 from ._client import AsyncOrchestra, Orchestra
 from ._constants import RECONCILE_MIN_WINDOW
 from ._exceptions import (
@@ -36,7 +36,7 @@ from ._exceptions import (
 from ._options import RequestOptions
 from ._outcome import MY_REF_PREFIX, generate_my_ref
 from ._reconcile import Reconciliation
-from ._retry import NO_RETRY, RetryPolicy, retry_delay, should_retry
+from ._retry import NO_RETRY, RetryPolicy
 from ._version import package_version
 
 
@@ -71,7 +71,6 @@ __all__ = [
     "GatewayRejectedError",
     "GatewayUnavailableError",
     "NotFoundError",
-    "Operation",
     "Orchestra",
     "OrchestraError",
     "OutcomeUnknownError",
@@ -87,6 +86,4 @@ __all__ = [
     "UnexpectedResponseError",
     "__version__",
     "generate_my_ref",
-    "retry_delay",
-    "should_retry",
 ]
