@@ -366,3 +366,15 @@ def test_lists_of_objects_are_checked_item_by_item(body: Any, field: str) -> Non
         client.gateway_accounts.set("acct1", body)
     assert info.value.field == field
     assert script.requests == []
+
+
+def test_help_shows_what_a_call_returns() -> None:
+    import inspect
+    import pydoc
+
+    client, _, _ = make_client([status(200, [])])
+    assert inspect.signature(client.payment_gateway.charge).return_annotation == "OperationResult"
+    shown = pydoc.render_doc(client.payment_gateway.charge, renderer=pydoc.TextDoc())
+    assert "-> 'OperationResult'" in shown
+    raw = client.with_raw_response.payment_gateway.charge
+    assert inspect.signature(raw).return_annotation == "ApiResponse[OperationResult]"

@@ -3,6 +3,7 @@ raw responses, request bodies."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -160,10 +161,22 @@ def async_parsed(
 
 
 def _named(method: F, raw: Callable[..., Any]) -> F:
+    """The parsed method named, documented and annotated as the raw one, but for its return
+    type: ``help()`` and ``inspect.signature`` show ``-> OperationResult``, not
+    ``-> ApiResponse[OperationResult]``."""
     method.__name__ = raw.__name__
     method.__qualname__ = raw.__qualname__.replace("Raw.", ".")
     method.__doc__ = raw.__doc__
-    method.__wrapped__ = raw  # type: ignore[attr-defined]
+    method.__module__ = raw.__module__
+    annotations = dict(getattr(raw, "__annotations__", {}))
+    returned = annotations.get("return")
+    if isinstance(returned, str) and returned.startswith("ApiResponse[") and returned.endswith("]"):
+        annotations["return"] = returned[len("ApiResponse[") : -1]
+    method.__annotations__ = annotations
+    signature = inspect.signature(raw)
+    method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        return_annotation=annotations.get("return", signature.return_annotation)
+    )
     return method
 
 
