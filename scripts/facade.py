@@ -26,6 +26,7 @@ from specnorm import normalize
 METHOD_ORDER = ("get", "put", "post", "delete", "patch")
 SUCCESS_CODES = ("200", "201", "202")
 RETRY_CLASSES = ("money", "safe", "once")
+FOUND_BY = ("myRef", "refTransId")
 RESULT_SCHEMA = "Payments.OperationResult"
 PARAM_LOCATIONS = ("path", "query", "header")
 TEMPLATES = Path(__file__).resolve().parent.parent / "openapi" / "templates" / "facade"
@@ -66,6 +67,9 @@ class Op:
     success_module: str | None
     checks_result: bool
     deprecated: bool = False  # the spec's `deprecated: true`: the method warns
+    reported_as: str | None = None  # what a status lookup calls it once landed (money only)
+    found_by: str | None = None  # "myRef" | "refTransId": how reconcile looks it up
+    lookup: bool = False  # a status lookup (its 409 is "not found", not a decline)
 
     @property
     def const(self) -> str:
@@ -260,6 +264,18 @@ def collect(
                 )
             if entry.get("retry") not in RETRY_CLASSES:
                 raise ValueError(f"openapi/operations.yaml: {op_id} has no valid retry class")
+            money = entry["retry"] == "money"
+            if money != ("reported_as" in entry) or money != ("found_by" in entry):
+                raise ValueError(
+                    f"openapi/operations.yaml: {op_id}: a money operation needs reported_as "
+                    f"and found_by (what status reports and how reconcile finds it); no other "
+                    f"operation has them"
+                )
+            if money and entry["found_by"] not in FOUND_BY:
+                raise ValueError(
+                    f"openapi/operations.yaml: {op_id}: found_by must be one of "
+                    f"{', '.join(FOUND_BY)}"
+                )
             resource, method_name = entry["facade"].split(".")
             where = f"{op_id} ({method.upper()} {path})"
 
@@ -342,6 +358,9 @@ def collect(
                     success_class=success_class,
                     success_module=success_module,
                     deprecated=bool(o.get("deprecated")),
+                    reported_as=entry.get("reported_as"),
+                    found_by=entry.get("found_by"),
+                    lookup=bool(entry.get("lookup")),
                     checks_result=(
                         schema_ref is not None
                         and schema_ref.endswith(RESULT_SCHEMA)

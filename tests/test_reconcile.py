@@ -580,3 +580,27 @@ def test_a_follow_up_whose_record_was_evicted_is_undetermined() -> None:
     outcome = client.payment_gateway.reconcile(info.value, wait=2)
     assert outcome.verdict == "undetermined"
     assert "no longer holds its record" in outcome.reason
+
+
+def test_what_reconcile_knows_of_each_operation_comes_from_the_operations_table() -> None:
+    import yaml
+
+    from conftest import ROOT
+    from orchestra_payments._generated_facade import OPERATIONS
+    from orchestra_payments._outcome import FOLLOW_UPS, ORIGINALS
+
+    table: dict[str, dict[str, Any]] = yaml.safe_load(
+        (ROOT / "openapi" / "operations.yaml").read_text()
+    )
+    money = {name: row for name, row in table.items() if row["retry"] == "money"}
+    assert {
+        name: row["reported_as"] for name, row in money.items() if row["found_by"] == "myRef"
+    } == ORIGINALS
+    assert {
+        name: row["reported_as"] for name, row in money.items() if row["found_by"] == "refTransId"
+    } == FOLLOW_UPS
+    assert (
+        {op.operation_id for op in OPERATIONS if op.lookup}
+        == {name for name, row in table.items() if row.get("lookup")}
+        == {"GatewayStatus"}
+    )

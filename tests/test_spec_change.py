@@ -1252,8 +1252,7 @@ def test_a_renamed_money_operation_is_refused_until_every_use_follows(
     )
     for use in (
         f"openapi/operations.yaml:{table_line}: GatewayVoid: {{facade: payment_gateway.void, "
-        "retry: money}",
-        "overlays/orchestra_payments/_outcome.py:",
+        "retry: money, reported_as: Void, found_by: refTransId}",
         "sandbox/orchestra_sandbox/_app.py:",
         "scripts/hostile.py:",
     ):

@@ -39,6 +39,9 @@ class Operation:
     retry: RetryClass
     success: Literal["object", "array", "empty"]
     checks_result: bool
+    reported_as: str | None = None  # the operationType a status lookup reports once landed
+    found_by: Literal["myRef", "refTransId"] | None = None  # how reconcile looks it up
+    lookup: bool = False  # a status lookup: its 409 means "not found (yet)", not a decline
 
     @property
     def moves_money(self) -> bool:

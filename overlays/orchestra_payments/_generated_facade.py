@@ -136,6 +136,8 @@ OP_GATEWAY_CHARGE = Operation(
     retry="money",
     success="object",
     checks_result=True,
+    reported_as="Charge",
+    found_by="myRef",
 )
 OP_GATEWAY_AUTHORIZE = Operation(
     "GatewayAuthorize",
@@ -145,6 +147,8 @@ OP_GATEWAY_AUTHORIZE = Operation(
     retry="money",
     success="object",
     checks_result=True,
+    reported_as="PreAuth",
+    found_by="myRef",
 )
 OP_GATEWAY_CAPTURE = Operation(
     "GatewayCapture",
@@ -154,6 +158,8 @@ OP_GATEWAY_CAPTURE = Operation(
     retry="money",
     success="object",
     checks_result=True,
+    reported_as="Capture",
+    found_by="refTransId",
 )
 OP_GATEWAY_TOKENIZE = Operation(
     "GatewayTokenize",
@@ -172,6 +178,8 @@ OP_GATEWAY_REFUND = Operation(
     retry="money",
     success="object",
     checks_result=True,
+    reported_as="Refund",
+    found_by="refTransId",
 )
 OP_GATEWAY_VOID = Operation(
     "GatewayVoid",
@@ -181,6 +189,8 @@ OP_GATEWAY_VOID = Operation(
     retry="money",
     success="object",
     checks_result=True,
+    reported_as="Void",
+    found_by="refTransId",
 )
 OP_GATEWAY_STATUS = Operation(
     "GatewayStatus",
@@ -190,6 +200,7 @@ OP_GATEWAY_STATUS = Operation(
     retry="safe",
     success="object",
     checks_result=False,
+    lookup=True,
 )
 OP_VALIDATE_API_KEY = Operation(
     "ValidateApiKey",

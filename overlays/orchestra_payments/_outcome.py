@@ -20,15 +20,25 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._exceptions import OutcomeUnknownError, RequestValidationError
+from ._generated_facade import OPERATIONS
 
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
 
     from ._base import Operation
 
-# operationId -> the operationType a status lookup reports once the operation has landed.
-ORIGINALS = {"GatewayCharge": "Charge", "GatewayAuthorize": "PreAuth"}
-FOLLOW_UPS = {"GatewayCapture": "Capture", "GatewayRefund": "Refund", "GatewayVoid": "Void"}
+# operationId -> the operationType a status lookup reports once the operation has landed, from
+# openapi/operations.yaml (reported_as, found_by) through the generated operation table.
+ORIGINALS = {
+    op.operation_id: op.reported_as
+    for op in OPERATIONS
+    if op.found_by == "myRef" and op.reported_as
+}
+FOLLOW_UPS = {
+    op.operation_id: op.reported_as
+    for op in OPERATIONS
+    if op.found_by == "refTransId" and op.reported_as
+}
 
 MY_REF_PREFIX = "orc-"
 """Generated myRefs: ``orc-`` and 16 lowercase hex digits, 20 characters."""

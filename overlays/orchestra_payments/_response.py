@@ -32,8 +32,6 @@ _MODEL_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, Re
 # a code the model does not know is an unknown outcome.
 _FAILURE_CODES = frozenset({"Rejected", "NotImplemented", "FatalFailure", "TemporaryFailure"})
 _NO_BODY = object()
-# Lookups whose 409 means "no such transaction (yet)", not a decline.
-_LOOKUPS = frozenset({"GatewayStatus"})
 
 
 def _json(response: httpx.Response) -> Any:
@@ -108,7 +106,7 @@ def make_status_error(op: Operation, response: httpx.Response) -> OrchestraError
         return AuthenticationError(f"{name}: the API key was refused (401)", **common)
     if status == 404:
         return NotFoundError(f"{name}: not found (404)", **common)
-    if status == 409 and op.operation_id in _LOOKUPS:
+    if status == 409 and op.lookup:  # "no such transaction (yet)", not a decline
         result = _parse_result(body)
         code = getattr(result, "gateway_result_code", None)
         return TransactionNotFoundError(
