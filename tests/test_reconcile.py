@@ -604,3 +604,25 @@ def test_what_reconcile_knows_of_each_operation_comes_from_the_operations_table(
         == {name for name, row in table.items() if row.get("lookup")}
         == {"GatewayStatus"}
     )
+
+
+def test_a_refund_of_a_decimal_amount_is_reconciled_by_its_amount(
+    client: Orchestra, sandbox: SandboxServer
+) -> None:
+    from decimal import Decimal
+
+    charge = client.payment_gateway.charge(pay(amount=20.0))
+    sandbox.app.inject("drop_after_commit", "GatewayRefund")
+    with pytest.raises(OutcomeUnknownError) as info:
+        client.payment_gateway.refund(
+            pay(refTransId=charge.gateway_reference, amount=Decimal("7.50"))
+        )
+    assert info.value.amount == 7.5
+    assert client.payment_gateway.reconcile(info.value).verdict == "succeeded"
+    by_reference = client.payment_gateway.reconcile(
+        ref_trans_id=charge.gateway_reference,
+        operation="refund",
+        amount=Decimal("7.50"),
+        payment_gateway_account_name="nullok",
+    )
+    assert by_reference.verdict == "succeeded"

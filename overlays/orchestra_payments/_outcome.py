@@ -9,12 +9,14 @@ transaction only, reporting its latest operation.
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -150,10 +152,17 @@ def facts_of_body(body: Any) -> Facts:
         my_ref=text("myRef"),
         ref_trans_id=text("refTransId"),
         account_name=text("paymentGatewayAccountName"),
-        amount=float(amount)
-        if isinstance(amount, int | float) and not isinstance(amount, bool)
-        else None,
+        amount=_number(amount),
     )
+
+
+def _number(value: object) -> float | None:
+    """An amount as sent (int, float or Decimal), as a float for comparing with what status
+    reports; None when it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def advice(operation: str, facts: Facts) -> str:

@@ -21,6 +21,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _constants as c
@@ -106,7 +107,7 @@ def _target(
     my_ref: str | None,
     ref_trans_id: str | None,
     operation: str | None,
-    amount: float | None,
+    amount: float | Decimal | None,
     account_name: str | None,
     account: Any,
 ) -> _Target:
@@ -136,7 +137,9 @@ def _target(
             field="operation",
         )
     if amount is not None and (
-        isinstance(amount, bool) or not isinstance(amount, int | float) or not math.isfinite(amount)
+        isinstance(amount, bool)
+        or not isinstance(amount, int | float | Decimal)
+        or not math.isfinite(amount)
     ):
         raise RequestValidationError("amount must be a finite number", field="amount")
     where: StatusParams = {}
@@ -438,7 +441,7 @@ class ReconcilingPaymentGateway(PaymentGateway):
         my_ref: str | None = None,
         ref_trans_id: str | None = None,
         operation: str | None = None,
-        amount: float | None = None,
+        amount: float | Decimal | None = None,
         payment_gateway_account_name: str | None = None,
         payment_gateway_account: Any = None,
         wait: float = c.DEFAULT_RECONCILE_WAIT,
@@ -506,7 +509,7 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
         my_ref: str | None = None,
         ref_trans_id: str | None = None,
         operation: str | None = None,
-        amount: float | None = None,
+        amount: float | Decimal | None = None,
         payment_gateway_account_name: str | None = None,
         payment_gateway_account: Any = None,
         wait: float = c.DEFAULT_RECONCILE_WAIT,
