@@ -223,3 +223,12 @@ def test_ten_thousand_clients_created_and_closed_leave_the_redactor_as_it_was() 
         del c
     gc.collect()
     assert known_secrets() == before
+
+
+def test_a_body_with_a_field_name_that_is_not_a_string_is_refused_before_sending() -> None:
+    client, script, _ = make_client([status(200, {})])
+    body: Any = {**CHARGE_BODY, 5: 1}
+    with pytest.raises(RequestValidationError) as info:
+        client.payment_gateway.charge(body)
+    assert info.value.field == "5"
+    assert script.requests == []

@@ -51,12 +51,16 @@ def test_a_409_raises_gateway_rejected_with_the_gateways_codes() -> None:
 
 
 @pytest.mark.parametrize("body", [None, b"", b"<html>conflict</html>", b'{"operation', b"[1]"])
-def test_an_empty_or_unparseable_409_still_raises_gateway_rejected(body: bytes | None) -> None:
-    client, _, _ = make_client([status(409, body)])
-    with pytest.raises(GatewayRejectedError) as info:
+def test_a_409_without_the_gateways_result_on_a_money_call_is_an_unknown_outcome(
+    body: bytes | None,
+) -> None:
+    """Orchestra's 409 carries the gateway's OperationResult: one without it may come from a
+    proxy that forwarded the void, so it is not read as a decline (which invites a resend)."""
+    client, script, _ = make_client([status(409, body)])
+    with pytest.raises(OutcomeUnknownError) as info:
         client.payment_gateway.void(REFUND_BODY)
-    assert info.value.result is None
-    assert info.value.gateway_result_code is None
+    assert (info.value.status_code, info.value.ref_trans_id) == (409, "tx-1")
+    assert len(script.requests) == 1
 
 
 def test_a_400_carries_the_field_and_its_errors() -> None:

@@ -101,3 +101,10 @@ def test_the_log_filter_redacts_the_formatted_message() -> None:
     )
     assert RedactingFilter().filter(record)
     assert record.getMessage() == "sent cvv=<redacted>"
+
+
+def test_a_secret_echoed_url_encoded_is_masked_too() -> None:
+    owner = type("Client", (), {})()
+    register_secret("sk_live_url_encoded_1", owner)
+    assert "sk%5Flive" not in redact_text("GET /x?k=sk%5Flive%5Furl%5Fencoded%5F1 failed")
+    assert "987" not in redact_text("bad request: cvv%3D987", secrets=("cvv=987",))

@@ -54,6 +54,12 @@ def check_fields(body: Mapping[str, object], fields: Fields, path: str = "") -> 
         RequestValidationError: naming the first offending field by its path (``card.cvv``).
     """
     keys = body.keys()
+    for key in keys:
+        if not isinstance(key, str):
+            raise RequestValidationError(
+                f"{path or 'body'}: a field name must be a string, not {type(key).__name__}",
+                field=f"{path}{key!r}",
+            )
     unknown = keys - fields.names
     if unknown:
         raise _unknown(path, min(unknown, key=str), fields)

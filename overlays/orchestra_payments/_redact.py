@@ -24,6 +24,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote
 
 REDACTED = "<redacted>"
 EXCERPT_LIMIT = 200
@@ -165,7 +166,18 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Text with the known and given secrets, secret fields, card numbers and CVVs masked."""
     if _released:  # a client has gone since: forget its key
         known_secrets()
-    for secret in (*_known, *secrets):
+    given = tuple(secrets)
+    if "%" in text:
+        # Echoed percent-encoded (in a URL or a form body): redact the decoded text, which then
+        # shows decoded (a message, not a URL to follow).
+        decoded = unquote(text)
+        if decoded != text and _redact(decoded, given) != decoded:
+            text = decoded
+    return _redact(text, given)
+
+
+def _redact(text: str, given: tuple[str, ...]) -> str:
+    for secret in (*_known, *given):
         if len(secret) >= _SHORT and secret in text:
             text = text.replace(secret, REDACTED)
         elif len(secret) >= 3 and secret in text:

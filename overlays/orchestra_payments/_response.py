@@ -117,6 +117,15 @@ def make_status_error(op: Operation, response: httpx.Response) -> OrchestraError
             result=result,
             **common,
         )
+    if status == 409 and op.moves_money and _parse_result(body) is None:
+        # Orchestra's 409 carries the gateway's OperationResult; one without it comes from
+        # something else (a proxy), after the request may have been forwarded.
+        return outcome_unknown(
+            op,
+            response.request,
+            "HTTP 409 without the gateway's OperationResult (from a proxy?)",
+            status_code=status,
+        )
     if status == 409:
         result = _parse_result(body)
         code = getattr(result, "gateway_result_code", None)
