@@ -322,3 +322,28 @@ def test_operations_are_recognised_behind_a_base_path() -> None:
         client.payment_gateway.charge(CHARGE_BODY)
     assert script.requests[0].url.path == "/orchestra/PaymentGateway/charge"
     assert len(script.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        status(503, b"upstream connect error or disconnect/reset before headers"),
+        status(299, SUCCESS),
+        status(200, {**SUCCESS, "operationType": 7}),
+        status(409, {**SUCCESS, "operationResultCode": 5}),
+    ],
+    ids=["proxy 503", "status 299", "bad enum", "bad 409"],
+)
+def test_a_low_level_charge_answered_unusably_raises_outcome_unknown(
+    answer: httpx.Response,
+) -> None:
+    """The generated functions would return a 5xx as a plain response (``.sync``: None) or
+    raise ValueError on a value they cannot parse: the same typed error as the facade's."""
+    from orchestra_api.api.payment_gateway import gateway_charge
+    from orchestra_api.models import ChargeRequest
+
+    client, script, _ = make_client([answer, status(200, SUCCESS)])
+    with pytest.raises(OutcomeUnknownError) as info:
+        gateway_charge.sync(client=client.low_level, body=ChargeRequest.from_dict(CHARGE_BODY))
+    assert info.value.my_ref == "order-123456"
+    assert len(script.requests) == 1

@@ -24,6 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
+from http import HTTPStatus
 
 import httpx
 
@@ -218,6 +219,7 @@ def undecodable(
     )
 
 
+_HTTP_STATUSES = frozenset(int(s) for s in HTTPStatus)
 # Error statuses whose bodies the generated low-level functions parse as a JSON object.
 _PARSED_ERRORS = frozenset({400, 401, 409})
 
@@ -227,8 +229,16 @@ def check_body(op: Operation, response: httpx.Response) -> None:
     raise the typed error for a body that is empty, not JSON, nested too deep, or not the
     documented JSON container."""
     status = response.status_code
+    if status not in _HTTP_STATUSES:  # 299, 999...: no known meaning (and the generated
+        raise unusable_body(op, response, "an undocumented status")  # code cannot parse it)
+    low_level = not response.request.extensions.get(c.FACADE_EXTENSION)
     if not 200 <= status < 300:
-        if status in _PARSED_ERRORS and not response.request.extensions.get(c.FACADE_EXTENSION):
+        if low_level and op.moves_money and status >= 500:
+            # The generated functions would hand back a 5xx as a plain response (`.sync` as
+            # None): on a money call, one that may have moved money. The same error as the
+            # facade's.
+            raise make_status_error(op, response)
+        if status in _PARSED_ERRORS and low_level:
             _check_error_body(op, response)
         return
     if op.success == "empty":
@@ -247,6 +257,13 @@ def check_body(op: Operation, response: httpx.Response) -> None:
     expected = list if op.success == "array" else dict
     if not isinstance(body, expected):
         raise unusable_body(op, response, f"the body is not a JSON {expected.__name__}")
+    if (
+        low_level
+        and (op.checks_result or op.lookup)
+        and isinstance(body, dict)
+        and not _fits_result(body)
+    ):
+        raise unusable_body(op, response, "the body does not fit the documented model")
     response.extensions[c.JSON_EXTENSION] = body
 
 
@@ -259,6 +276,20 @@ def _check_error_body(op: Operation, response: httpx.Response) -> None:
         body = None
     if not isinstance(body, dict):
         raise make_status_error(op, response)
+    if response.status_code == 409 and not _fits_result(body):
+        raise make_status_error(op, response)
+
+
+def _fits_result(body: dict[str, object]) -> bool:
+    """Whether the generated ``OperationResult`` can parse this body (a value of the wrong
+    type in an enum field makes it raise ``ValueError``)."""
+    from orchestra_api.models.operation_result import OperationResult
+
+    try:
+        OperationResult.from_dict(body)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
+        return False
+    return True
 
 
 Classifier = Callable[[httpx.Request], Operation | None]
