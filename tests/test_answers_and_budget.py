@@ -3,6 +3,8 @@ mid-body failures, an already-done delete, 429); the per-call deadline."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -12,6 +14,7 @@ from overlay_helpers import CHARGE_BODY, SUCCESS, Clock, make_async_client, make
 
 from orchestra_payments import (
     APITimeoutError,
+    AsyncOrchestra,
     AuthenticationError,
     BadRequestError,
     Orchestra,
@@ -295,3 +298,81 @@ def test_a_deadline_that_is_not_a_positive_number_is_refused(deadline: float) ->
         client.gateway_accounts.list(deadline=deadline)
     assert info.value.field == "deadline"
     assert script.requests == []
+
+
+class _Trickle(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that arrives a byte a second on the test's clock (each byte within any read
+    timeout, the whole far past the call's budget)."""
+
+    def __init__(self, clock: Clock, body: bytes) -> None:
+        self.clock, self.body, self.sent = clock, body, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for byte in self.body:
+            self.clock.now += 1.0
+            self.sent += 1
+            yield bytes([byte])
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+
+TRICKLED = json.dumps(SUCCESS).encode()
+
+
+def test_an_answer_that_trickles_in_ends_with_the_calls_deadline() -> None:
+    streams: list[_Trickle] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        streams.append(_Trickle(clock, TRICKLED))
+        return httpx.Response(200, stream=streams[-1], request=request)
+
+    client, script, clock = make_client([answer])
+    start = clock.now
+    with pytest.raises(OutcomeUnknownError) as info:
+        client.payment_gateway.charge(CHARGE_BODY, deadline=5)
+    assert "time budget (5 s) ran out" in str(info.value.__cause__)
+    assert clock.now - start <= 6 and streams[0].sent < len(TRICKLED)
+    assert len(script.requests) == 1
+    status_start = clock.now
+    with pytest.raises(APITimeoutError):
+        client.payment_gateway.status({"myRef": "order-123456"}, deadline=5)
+    assert clock.now - status_start <= 6
+
+
+async def test_an_async_answer_that_trickles_in_ends_with_the_calls_deadline() -> None:
+    streams: list[_Trickle] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        streams.append(_Trickle(clock, TRICKLED))
+        return httpx.Response(200, stream=streams[-1], request=request)
+
+    client, _, clock = make_async_client([answer])
+    start = clock.now
+    async with client:
+        with pytest.raises(OutcomeUnknownError):
+            await client.payment_gateway.charge(CHARGE_BODY, deadline=5)
+    assert clock.now - start <= 6 and streams[0].sent < len(TRICKLED)
+
+
+async def test_an_async_answer_whose_headers_never_end_is_cut_at_the_deadline() -> None:
+    """Endless 1xx lines or headers a byte at a time: no read times out, the try's own bound
+    does (real time: a 0.2 s deadline)."""
+    stalled = asyncio.Event()
+
+    async def hang(request: httpx.Request) -> httpx.Response:
+        await stalled.wait()  # never set: the answer never completes
+        raise AssertionError("unreachable")
+
+    client = AsyncOrchestra(
+        api_key="sk_test_x",
+        base_url="https://api.orchestrasolutions.com",
+        transport=httpx.MockTransport(hang),
+    )
+    async with client:
+        with pytest.raises(OutcomeUnknownError) as info:
+            await asyncio.wait_for(
+                client.payment_gateway.charge(CHARGE_BODY, deadline=0.2), timeout=10
+            )
+    assert info.value.my_ref == "order-123456"

@@ -21,7 +21,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from http import HTTPStatus
@@ -431,6 +431,10 @@ class RetryTransport(_RetryBase, httpx.BaseTransport):
                     response = self.inner.handle_request(request)
                     response.request = request
                     if tries.op is not None:
+                        # A body that trickles in would outlast every read's timeout: reading
+                        # it ends with the budget (headers that trickle cannot be cut here).
+                        assert isinstance(response.stream, httpx.SyncByteStream)
+                        response.stream = _Budgeted(response.stream, tries, request)
                         response.read()  # a body cut off mid-read is a try without an answer
                 except BaseException:
                     if response is not None:  # its connection goes back to the pool
@@ -485,6 +489,8 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
         self.sleep = sleep or _asyncio_sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import asyncio  # kept off the import path of sync users
+
         tries = _Tries(self, request)
         request = tries.request
         while True:
@@ -492,14 +498,32 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
             response: httpx.Response | None = None
             try:
                 try:
-                    response = await self.inner.handle_async_request(request)
-                    response.request = request
-                    if tries.op is not None:
-                        await response.aread()  # a body cut off mid-read: a try without an answer
+                    # Each read has its timeout, but an answer that trickles in (a byte at a
+                    # time, endless 1xx lines) would outlast them all: the try as a whole ends
+                    # with the budget (and a little more, so that the pool and read timeouts,
+                    # cut to the budget, speak first: a wait in the queue was never sent).
+                    async with asyncio.timeout(max(tries.left(), 0.001) + _OVERRUN_GRACE):
+                        response = await self.inner.handle_async_request(request)
+                        response.request = request
+                        if tries.op is not None:
+                            assert isinstance(response.stream, httpx.AsyncByteStream)
+                            response.stream = _AsyncBudgeted(response.stream, tries, request)
+                            await response.aread()  # cut off mid-read: a try without an answer
                 except BaseException:
                     if response is not None:  # its queue place and connection come back
                         await _aclose(response)
                     raise
+            except TimeoutError as exc:
+                overrun = httpx.ReadTimeout(
+                    f"the call's time budget ({tries.budget:g} s) ran out before the answer "
+                    "was read",
+                    request=request,
+                )
+                wait = tries.next_wait(outcome_of_error(overrun))
+                if wait is None:
+                    raise error_for(tries.op, request, overrun) from exc
+                await self.sleep(wait)
+                continue
             except httpx.TransportError as exc:
                 wait = tries.next_wait(outcome_of_error(exc))
                 if wait is None:
@@ -529,6 +553,52 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+_OVERRUN_GRACE = 0.25  # seconds past the budget before a try that still has no answer is cut
+
+
+class _Budgeted(httpx.SyncByteStream):
+    """A sync response body whose reading stops when the call's budget runs out."""
+
+    def __init__(self, stream: httpx.SyncByteStream, tries: _Tries, request: httpx.Request):
+        self._stream, self._tries, self._request = stream, tries, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            if self._tries.left() <= 0:
+                raise httpx.ReadTimeout(
+                    f"the call's time budget ({self._tries.budget:g} s) ran out while the "
+                    "answer was read",
+                    request=self._request,
+                )
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncBudgeted(httpx.AsyncByteStream):
+    """The async twin of ``_Budgeted`` (on the client's clock; a stalled read is cut by the
+    try's ``asyncio.timeout``)."""
+
+    def __init__(
+        self, stream: httpx.AsyncByteStream, tries: _Tries, request: httpx.Request
+    ) -> None:
+        self._stream, self._tries, self._request = stream, tries, request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            if self._tries.left() <= 0:
+                raise httpx.ReadTimeout(
+                    f"the call's time budget ({self._tries.budget:g} s) ran out while the "
+                    "answer was read",
+                    request=self._request,
+                )
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
 
 
 def _close(response: httpx.Response) -> None:
