@@ -456,3 +456,17 @@ def test_the_chained_httpx_error_no_longer_holds_the_request_body() -> None:
     assert isinstance(cause, httpx.ReadTimeout)
     with pytest.raises(RuntimeError):
         cause.request  # noqa: B018 (the property raises once the request is dropped)
+
+
+def test_a_result_whose_fields_echo_the_request_shows_no_secret_in_its_repr() -> None:
+    echoed = {**REJECTED, "operationResultCode": "Success", "gatewayResultDescription": ECHO}
+    result = mock(status(200, echoed)).payment_gateway.charge(BODY)
+    assert leaks(repr(result)) == []
+    assert leaks(repr(result.to_dict())) == []
+    declined = raised(
+        lambda: mock(
+            status(409, {**REJECTED, "gatewayResultDescription": ECHO})
+        ).payment_gateway.charge(BODY)
+    )
+    assert isinstance(declined, GatewayRejectedError)
+    assert leaks(repr(declined.result)) == []

@@ -37,7 +37,13 @@ from ._logging import redact_token_ids
 from ._options import DEFAULTS, ClientOptions, apply_options
 from ._outcome import FOLLOW_UPS, FollowUpLog, SentFollowUp, ensure_my_ref, facts_of_body
 from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
-from ._redact import install_log_filter, register_secret, scrub_exception, secrets_in
+from ._redact import (
+    install_log_filter,
+    register_secret,
+    scrub_exception,
+    scrub_model,
+    secrets_in,
+)
 from ._response import handle_response
 from ._retry import (
     AsyncRetryTransport,
@@ -299,7 +305,9 @@ class _BaseOrchestra:
             error = unexpected_failure(op, facts, exc)
             error.__cause__ = exc
             error.__suppress_context__ = True
-        scrub_exception(error, secrets_in(body) if body is not _NO_BODY else ())
+        secrets = secrets_in(body) if body is not _NO_BODY else ()
+        scrub_exception(error, secrets)
+        scrub_model(getattr(error, "result", None), secrets)
         if isinstance(error, OrchestraError) and error.my_ref is None:
             error.my_ref = my_ref
         return error
@@ -402,6 +410,8 @@ class Orchestra(_BaseOrchestra, Resources):
             error = self._failure(op, exc, body, my_ref)
         else:
             self._settle(entry, None)
+            if op.moves_money or op.lookup:  # gateway text; never a token's own payload
+                scrub_model(answer.parsed, secrets_in(body) if body is not _NO_BODY else ())
             _stamp(answer.parsed, my_ref)
             return answer
         self._settle(entry, error)
@@ -519,6 +529,8 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
             error = self._failure(op, exc, body, my_ref)
         else:
             self._settle(entry, None)
+            if op.moves_money or op.lookup:  # gateway text; never a token's own payload
+                scrub_model(answer.parsed, secrets_in(body) if body is not _NO_BODY else ())
             _stamp(answer.parsed, my_ref)
             return answer
         self._settle(entry, error)

@@ -366,3 +366,33 @@ def install_log_filter(
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+def scrub_model(value: Any, secrets: Iterable[str] = (), _depth: int = 0) -> None:
+    """Redact, in place, the text of a parsed answer (an attrs model, its nested models, lists
+    and ``additional_properties``): a server that echoes the request into a result field
+    (a gateway description) must not put a key, card number or CVV in the result's repr."""
+    if _depth > 16 or value is None:
+        return
+    if isinstance(value, list):
+        for item in value:
+            scrub_model(item, secrets, _depth + 1)
+        return
+    fields = getattr(type(value), "__attrs_attrs__", None)
+    if fields is None:
+        return
+    given = tuple(secrets)
+    for attribute in fields:
+        item = getattr(value, attribute.name, None)
+        if isinstance(item, str):
+            clean = redact_text(item, given)
+            if clean != item:
+                setattr(value, attribute.name, clean)
+        elif isinstance(item, dict):
+            for key, inner in list(item.items()):
+                if isinstance(inner, str):
+                    item[key] = redact_text(inner, given)
+                else:
+                    scrub_model(inner, given, _depth + 1)
+        else:
+            scrub_model(item, given, _depth + 1)
