@@ -184,24 +184,21 @@ class _BaseOrchestra:
         Raises:
             ConfigurationError: a header value that cannot go on the wire.
         """
+        clone = object.__new__(type(self))
         if headers:
             try:
-                check_headers(headers, self)
+                check_headers(headers, clone)  # a key among them lives as long as the copy
             except RequestValidationError as exc:
                 raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
-        merged = ClientOptions(
+        for name in self._SHARED:  # the connections, key, policies and follow-up record
+            setattr(clone, name, getattr(self, name))
+        clone._options = ClientOptions(
             timeout=self._options.timeout if timeout is None else timeout,
             retry=retry or self._options.retry,
             headers={**(self._options.headers or {}), **(headers or {})} or None,
         )
-        clone = object.__new__(type(self))
-        for name in self._SHARED:  # the connections, key, policies and follow-up record
-            setattr(clone, name, getattr(self, name))
-        clone._options = merged
         clone._facade_client = clone
         register_secret(self._settings.api_key, clone)
-        if headers:
-            check_headers(headers, clone)  # a key among them lives as long as the copy
         return clone
 
     @property

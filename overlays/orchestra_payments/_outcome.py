@@ -105,10 +105,9 @@ def with_my_ref(op: Operation, request: httpx.Request) -> httpx.Request:
         return request
     if not isinstance(body, dict):
         return request
-    if body.get("myRef") is not None or op.operation_id not in ORIGINALS:
-        ensure_my_ref(op, body)  # checks it
+    sent = body.get("myRef")
+    if ensure_my_ref(op, body) == sent:  # checked, and nothing added
         return request
-    ensure_my_ref(op, body)
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
     headers = request.headers.copy()
     headers["Content-Length"] = str(len(content))

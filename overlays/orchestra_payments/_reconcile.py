@@ -423,12 +423,6 @@ def _begin(
     return _Window(target, wait, client._clock, client._follow_ups), client._sleep
 
 
-def _lookup_failure(exc: OrchestraError) -> OrchestraError:
-    if isinstance(exc, ClientClosedError):
-        raise exc  # closed while reconciling
-    return exc
-
-
 class ReconcilingPaymentGateway(PaymentGateway):
     """Payment gateway operations, plus ``reconcile``."""
 
@@ -485,8 +479,10 @@ class ReconcilingPaymentGateway(PaymentGateway):
             outcome: OperationResult | OrchestraError
             try:
                 outcome = self.status(window.target.body, deadline=window.left())
+            except ClientClosedError:
+                raise  # closed while reconciling
             except OrchestraError as exc:
-                outcome = _lookup_failure(exc)
+                outcome = exc
             done = window.take(outcome)
             if done is not None:
                 return window.learn(done)
@@ -537,8 +533,10 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
             outcome: OperationResult | OrchestraError
             try:
                 outcome = await self.status(window.target.body, deadline=window.left())
+            except ClientClosedError:
+                raise  # closed while reconciling
             except OrchestraError as exc:
-                outcome = _lookup_failure(exc)
+                outcome = exc
             done = window.take(outcome)
             if done is not None:
                 return window.learn(done)

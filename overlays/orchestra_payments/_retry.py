@@ -327,6 +327,14 @@ class _Tries:
     def left(self) -> float:
         return self.budget - (self.t.clock() - self.start)
 
+    def overrun(self, request: httpx.Request) -> httpx.ReadTimeout:
+        """The try whose answer did not come in full within the budget: it may have been
+        sent."""
+        return httpx.ReadTimeout(
+            f"the call's time budget ({self.budget:g} s) ran out before the answer was read",
+            request=request,
+        )
+
     def arm(self) -> None:
         """Cut this try's timeouts to what is left of the budget."""
         if self.attempt == 1 and not self.cut:
@@ -514,11 +522,7 @@ class AsyncRetryTransport(_RetryBase, httpx.AsyncBaseTransport):
                         await _aclose(response)
                     raise
             except TimeoutError as exc:
-                overrun = httpx.ReadTimeout(
-                    f"the call's time budget ({tries.budget:g} s) ran out before the answer "
-                    "was read",
-                    request=request,
-                )
+                overrun = tries.overrun(request)
                 wait = tries.next_wait(outcome_of_error(overrun))
                 if wait is None:
                     raise error_for(tries.op, request, overrun) from exc
@@ -567,11 +571,7 @@ class _Budgeted(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
             if self._tries.left() <= 0:
-                raise httpx.ReadTimeout(
-                    f"the call's time budget ({self._tries.budget:g} s) ran out while the "
-                    "answer was read",
-                    request=self._request,
-                )
+                raise self._tries.overrun(self._request)
             yield chunk
 
     def close(self) -> None:
@@ -590,11 +590,7 @@ class _AsyncBudgeted(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
             if self._tries.left() <= 0:
-                raise httpx.ReadTimeout(
-                    f"the call's time budget ({self._tries.budget:g} s) ran out while the "
-                    "answer was read",
-                    request=self._request,
-                )
+                raise self._tries.overrun(self._request)
             yield chunk
 
     async def aclose(self) -> None:
