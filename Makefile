@@ -13,7 +13,7 @@ WORKERS ?= auto
 # recipe's environment, and MAKEFLAGS passes them on to any make a test runs).
 CLEAN_ENV := env -u SPEC -u COMMIT -u OLD -u NEW -u NO_TESTS -u FAIL_ON_BREAKING -u PYTEST_ARGS \
 	-u LIVE -u WORKERS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES
-GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_facade.py overlays/orchestra_payments/_generated_params.py
+GENERATED_PATHS := generated/ overlays/orchestra_payments/_generated_operations.py overlays/orchestra_payments/_generated_facade.py overlays/orchestra_payments/_generated_params.py
 
 .DEFAULT_GOAL := help
 

@@ -21,17 +21,16 @@ from typing import Any
 import jinja2
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier, snake_case
+from operations_table import problems
 from specnorm import normalize
 
 METHOD_ORDER = ("get", "put", "post", "delete", "patch")
 SUCCESS_CODES = ("200", "201", "202")
-RETRY_CLASSES = ("money", "safe", "once")
-FOUND_BY = ("myRef", "refTransId")
 RESULT_SCHEMA = "Payments.OperationResult"
 PARAM_LOCATIONS = ("path", "query", "header")
 TEMPLATES = Path(__file__).resolve().parent.parent / "openapi" / "templates" / "facade"
 MAX_DEPTH = 6
-FILES = ("_generated_facade.py", "_generated_params.py")
+FILES = ("_generated_operations.py", "_generated_facade.py", "_generated_params.py")
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,13 @@ class Op:
     reported_as: str | None = None  # what a status lookup calls it once landed (money only)
     found_by: str | None = None  # "myRef" | "refTransId": how reconcile looks it up
     lookup: bool = False  # a status lookup (its 409 is "not found", not a decline)
+    endpoint: str = ""  # the generated endpoint module: orchestra_api.api.<endpoint>
+    gone_when_done: bool = False  # a 404 after a try whose answer was lost: it was done
+
+    @property
+    def endpoint_name(self) -> str:
+        """The name the generated ``_get_kwargs`` gives the operation (its module's name)."""
+        return self.endpoint.rsplit(".", 1)[-1]
 
     @property
     def const(self) -> str:
@@ -244,9 +250,11 @@ def _resolve(spec: dict[str, Any], node: Any) -> Any:
 def collect(
     spec: dict[str, Any], table: dict[str, Any], overrides: dict[str, Any]
 ) -> tuple[list[Op], Shapes]:
+    issues = problems(spec, table)  # the table's one check
+    if issues:
+        raise ValueError("\n".join(issues))
     ops: list[Op] = []
     shapes = Shapes(spec, overrides)
-    seen: set[str] = set()
     for path, item in spec["paths"].items():
         shared = item.get("parameters", [])
         for method in METHOD_ORDER:
@@ -254,28 +262,7 @@ def collect(
                 continue
             o = item[method]
             op_id = o["operationId"]
-            seen.add(op_id)
-            entry = table.get(op_id)
-            if entry is None:
-                raise ValueError(
-                    f"the spec has an operation {op_id} ({method.upper()} {path}) that "
-                    f"openapi/operations.yaml does not list: add it with its facade name and "
-                    f"retry class ({', '.join(RETRY_CLASSES)})"
-                )
-            if entry.get("retry") not in RETRY_CLASSES:
-                raise ValueError(f"openapi/operations.yaml: {op_id} has no valid retry class")
-            money = entry["retry"] == "money"
-            if money != ("reported_as" in entry) or money != ("found_by" in entry):
-                raise ValueError(
-                    f"openapi/operations.yaml: {op_id}: a money operation needs reported_as "
-                    f"and found_by (what status reports and how reconcile finds it); no other "
-                    f"operation has them"
-                )
-            if money and entry["found_by"] not in FOUND_BY:
-                raise ValueError(
-                    f"openapi/operations.yaml: {op_id}: found_by must be one of "
-                    f"{', '.join(FOUND_BY)}"
-                )
+            entry = table[op_id]
             resource, method_name = entry["facade"].split(".")
             where = f"{op_id} ({method.upper()} {path})"
 
@@ -361,6 +348,13 @@ def collect(
                     reported_as=entry.get("reported_as"),
                     found_by=entry.get("found_by"),
                     lookup=bool(entry.get("lookup")),
+                    endpoint=".".join(
+                        (
+                            snake_case((o.get("tags") or ["default"])[0]),
+                            str(PythonIdentifier(op_id, "field_")),
+                        )
+                    ),
+                    gone_when_done=bool(entry.get("gone_when_done")),
                     checks_result=(
                         schema_ref is not None
                         and schema_ref.endswith(RESULT_SCHEMA)
@@ -368,12 +362,6 @@ def collect(
                     ),
                 )
             )
-    stale = sorted(set(table) - seen)
-    if stale:
-        raise ValueError(
-            f"openapi/operations.yaml lists operations the spec no longer has: "
-            f"{', '.join(stale)}; remove them"
-        )
     return ops, shapes
 
 
@@ -403,6 +391,8 @@ def environment() -> jinja2.Environment:
     env.filters["py"] = repr
     env.filters["add_suffix"] = lambda text, suffix: f"{text}{suffix}"
     env.filters["pattern"] = pattern_of
+    env.filters["regex_prefix"] = lambda path: path.split("{token}", 1)[0]
+    env.tests["containing"] = lambda text, part: part in text
     return env
 
 

@@ -58,9 +58,38 @@ def problems(spec: dict[str, Any], table: dict[str, Any]) -> list[str]:
                 f"operation {op_id} ({where}) has no valid retry class in {TABLE_FILE}: "
                 f"use one of {', '.join(RETRY_CLASSES)}"
             )
+        else:
+            out.extend(f"{TABLE_FILE}: {op_id}: {why}" for why in entry_problems(entry))
     for op_id in sorted(set(table) - set(found)):
         out.append(
             f"operation {op_id} is listed in {TABLE_FILE} but the spec no longer has it: "
             f"remove it there (and from any code that calls it)"
         )
+    return out
+
+
+FOUND_BY = ("myRef", "refTransId")
+FACTS = {"facade", "retry", "reported_as", "found_by", "lookup", "gone_when_done"}
+
+
+def entry_problems(entry: dict[str, Any]) -> list[str]:
+    """What is wrong with one operation's facts (its retry class already checked)."""
+    out = [
+        f"unknown fact {name!r} (one of {', '.join(sorted(FACTS))})"
+        for name in entry
+        if name not in FACTS
+    ]
+    facade = entry.get("facade")
+    if not isinstance(facade, str) or facade.count(".") != 1:
+        out.append("facade must be <resource>.<method>")
+    money = entry["retry"] == "money"
+    if money != ("reported_as" in entry) or money != ("found_by" in entry):
+        out.append(
+            "a money operation needs reported_as and found_by (what status reports and how "
+            "reconcile finds it); no other operation has them"
+        )
+    if money and entry.get("found_by") not in FOUND_BY:
+        out.append(f"found_by must be one of {', '.join(FOUND_BY)}")
+    if entry.get("gone_when_done") and entry["retry"] != "safe":
+        out.append("gone_when_done applies to an operation retried after a lost answer (safe)")
     return out

@@ -209,7 +209,7 @@ def spec_section(old: dict[str, Any], new: dict[str, Any]) -> Report:
 # Hand-written code and tables that name operations (generated files are regenerated).
 FOLLOWERS = ("openapi", "overlays", "sandbox", "scripts", "tests")
 TEXT_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".jinja", ".md", ".toml", ".txt"}
-CONSTANTS = ROOT / "overlays" / "orchestra_payments" / "_constants.py"
+CONSTANTS = ROOT / "overlays" / "orchestra_payments" / "_client.py"
 
 
 def _operation_ids(spec: dict[str, Any]) -> set[str]:
@@ -296,7 +296,7 @@ def servers_problem(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     return (
         f"the spec's servers changed ({', '.join(before) or 'none'} → "
         f"{', '.join(urls) or 'none'}), and the client's default base URL is hand-written: "
-        f'overlays/orchestra_payments/_constants.py has DEFAULT_BASE_URL = "{default}". '
+        f'overlays/orchestra_payments/_client.py has DEFAULT_BASE_URL = "{default}". '
         "Decide there which server the client talks to by default (a reviewed change); the "
         "spec is taken once DEFAULT_BASE_URL is one of its servers."
     )

@@ -66,6 +66,7 @@ from orchestra_payments import (
     RateLimitError,
     RetryPolicy,
 )
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import SandboxServer
 
 T = TypeVar("T")
@@ -369,10 +370,12 @@ class MoneyModel(RuleBasedStateMachine):
         self.txs: list[Tx] = []  # the transactions the caller knows, in the order it learnt them
         self.counter = 0
         self.broken = False
-        self.sync = Orchestra(
-            api_key=self.server.api_key,
-            base_url=self.server.base_url,
-            retry=RetryPolicy(wait_jitter=0),
+        self.sync = use_clock(
+            Orchestra(
+                api_key=self.server.api_key,
+                base_url=self.server.base_url,
+                retry=RetryPolicy(wait_jitter=0),
+            ),
             sleep=self.clock.sleep,
             clock=self.clock,
         )
@@ -406,11 +409,13 @@ class MoneyModel(RuleBasedStateMachine):
     def _async_client(self, via: str) -> AsyncOrchestra:
         client = self.async_clients.get(via)
         if client is None:
-            client = AsyncOrchestra(
-                api_key=self.server.api_key,
-                base_url=self.server.base_url,
-                retry=RetryPolicy(wait_jitter=0),
-                http_backend="aiohttp" if via == "aiohttp" else "httpx",
+            client = use_clock(
+                AsyncOrchestra(
+                    api_key=self.server.api_key,
+                    base_url=self.server.base_url,
+                    retry=RetryPolicy(wait_jitter=0),
+                    http_backend="aiohttp" if via == "aiohttp" else "httpx",
+                ),
                 sleep=self.clock.async_sleep,
                 clock=self.clock,
             )

@@ -11,6 +11,7 @@ import httpx
 from conftest import CVV, PAN, TEST_KEY
 from orchestra_payments import AsyncOrchestra, Orchestra, RetryPolicy
 from orchestra_payments.params import ChargeParams, RefundParams
+from orchestra_payments.testing import use_clock
 
 Step = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
@@ -101,14 +102,16 @@ def make_client(
     steps: Iterable[Step], *, retry: RetryPolicy | None = None, **kwargs: Any
 ) -> tuple[Orchestra, Script, Clock]:
     script, clock = Script(list(steps)), Clock()
-    client = Orchestra(
-        api_key=TEST_KEY,
-        base_url="https://api.orchestrasolutions.com",
-        transport=httpx.MockTransport(script),
-        retry=retry or RetryPolicy(wait_jitter=0.0),
+    client = use_clock(
+        Orchestra(
+            api_key=TEST_KEY,
+            base_url="https://api.orchestrasolutions.com",
+            transport=httpx.MockTransport(script),
+            retry=retry or RetryPolicy(wait_jitter=0.0),
+            **kwargs,
+        ),
         sleep=clock.sleep,
         clock=clock,
-        **kwargs,
     )
     return client, script, clock
 
@@ -121,11 +124,13 @@ def make_async_client(
     async def handler(request: httpx.Request) -> httpx.Response:
         return script(request)
 
-    client = AsyncOrchestra(
-        api_key=TEST_KEY,
-        base_url="https://api.orchestrasolutions.com",
-        transport=httpx.MockTransport(handler),
-        retry=retry or RetryPolicy(wait_jitter=0.0),
+    client = use_clock(
+        AsyncOrchestra(
+            api_key=TEST_KEY,
+            base_url="https://api.orchestrasolutions.com",
+            transport=httpx.MockTransport(handler),
+            retry=retry or RetryPolicy(wait_jitter=0.0),
+        ),
         sleep=clock.async_sleep,
         clock=clock,
     )

@@ -25,6 +25,7 @@ from orchestra_payments import (
     RetryPolicy,
     UnexpectedResponseError,
 )
+from orchestra_payments.testing import use_clock
 
 Answer = Callable[[httpx.Request], httpx.Response]
 
@@ -252,12 +253,14 @@ def slow_client(
         clock.now += timeouts["read"]
         raise httpx.ReadTimeout("slow")
 
-    client = Orchestra(
-        api_key="sk_test_budget",
-        base_url="https://api.orchestrasolutions.com",
-        transport=httpx.MockTransport(handler),
-        timeout=httpx.Timeout(5.0, read=read),
-        retry=RetryPolicy(attempts=attempts, wait_jitter=0, timeout=budget),
+    client = use_clock(
+        Orchestra(
+            api_key="sk_test_budget",
+            base_url="https://api.orchestrasolutions.com",
+            transport=httpx.MockTransport(handler),
+            timeout=httpx.Timeout(5.0, read=read),
+            retry=RetryPolicy(attempts=attempts, wait_jitter=0, timeout=budget),
+        ),
         sleep=clock.sleep,
         clock=clock,
     )

@@ -24,7 +24,8 @@ from orchestra_payments import (
     PoolTimeoutError,
     RetryPolicy,
 )
-from orchestra_payments._backends import FairQueue, QueuedTransport, _shards
+from orchestra_payments._transport import FairQueue, QueuedTransport, _shards
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import SandboxServer
 
 CARD = {
@@ -126,7 +127,7 @@ class Gate(httpx.AsyncBaseTransport):
 
 
 def queued(inner: httpx.AsyncBaseTransport, slots: int) -> QueuedTransport:
-    return QueuedTransport([(inner, slots)], classify=lambda request: None)
+    return QueuedTransport([(inner, slots)])
 
 
 async def test_no_more_requests_reach_the_pool_than_it_has_connections() -> None:
@@ -145,9 +146,7 @@ async def test_no_more_requests_reach_the_pool_than_it_has_connections() -> None
 
 async def test_no_pool_is_asked_for_more_connections_than_it_has() -> None:
     gates = [Gate(), Gate(), Gate()]
-    transport = QueuedTransport(
-        [(gates[0], 2), (gates[1], 3), (gates[2], 1)], classify=lambda request: None
-    )
+    transport = QueuedTransport([(gates[0], 2), (gates[1], 3), (gates[2], 1)])
     async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
         calls = [asyncio.create_task(client.get(f"/{i}")) for i in range(30)]
         for _ in range(5):
@@ -315,12 +314,14 @@ async def sandbox_client(
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    async with AsyncOrchestra(
-        api_key=orchestra_sandbox.api_key,
-        base_url=orchestra_sandbox.base_url,
-        retry=RetryPolicy(wait_jitter=0),
+    async with use_clock(
+        AsyncOrchestra(
+            api_key=orchestra_sandbox.api_key,
+            base_url=orchestra_sandbox.base_url,
+            retry=RetryPolicy(wait_jitter=0),
+            http_backend=http_backend,
+        ),
         sleep=sleep,
-        http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         yield client, sleeps
@@ -437,12 +438,14 @@ async def test_a_refused_connection_was_never_sent_so_a_charge_is_retried(
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    async with AsyncOrchestra(
-        api_key=TEST_KEY,
-        base_url=f"http://127.0.0.1:{closed_port()}",
-        retry=RetryPolicy(attempts=3, wait_jitter=0),
+    async with use_clock(
+        AsyncOrchestra(
+            api_key=TEST_KEY,
+            base_url=f"http://127.0.0.1:{closed_port()}",
+            retry=RetryPolicy(attempts=3, wait_jitter=0),
+            http_backend=http_backend,
+        ),
         sleep=sleep,
-        http_backend=http_backend,
     ) as client:
         with pytest.raises(APIConnectionError) as info:
             await client.payment_gateway.charge(body())
@@ -537,10 +540,12 @@ async def test_httpx_aiohttp_alone_would_move_money_twice_after_a_drop(
     async def sleep(seconds: float) -> None:
         pass
 
-    async with AsyncOrchestra(
-        api_key=orchestra_sandbox.api_key,
-        base_url=orchestra_sandbox.base_url,
-        transport=AiohttpTransport(),
+    async with use_clock(
+        AsyncOrchestra(
+            api_key=orchestra_sandbox.api_key,
+            base_url=orchestra_sandbox.base_url,
+            transport=AiohttpTransport(),
+        ),
         sleep=sleep,
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
@@ -594,7 +599,7 @@ def test_aiohttp_errors_count_as_not_sent_only_when_no_connection_was_made(
     error: str, before_answer: str, while_reading_body: str
 ) -> None:
     from orchestra_payments._aiohttp import transport_error
-    from orchestra_payments._retry import Outcome, outcome_of_error
+    from orchestra_payments._pipeline import Outcome, outcome_of_error
 
     def meaning(answered: bool) -> str:
         outcome = outcome_of_error(transport_error(_aiohttp_error(error), answered=answered))
@@ -624,5 +629,5 @@ def test_a_client_used_from_one_event_loop_per_job_closes_each_loops_connections
     with caplog.at_level("ERROR", logger="asyncio"):
         assert [asyncio.run(job()) for _ in range(3)] == [3, 3, 3]
         gc.collect()
-    assert client.http_client._transport.inner.transports() == []  # type: ignore[attr-defined]
+    assert client.http_client._transport.transports() == []  # type: ignore[attr-defined]
     assert [r.getMessage() for r in caplog.records if "nclosed" in r.getMessage()] == []

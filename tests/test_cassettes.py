@@ -37,6 +37,7 @@ from orchestra_payments import (
     TransactionNotFoundError,
 )
 from orchestra_payments.params import CardParams, KeyValueParams
+from orchestra_payments.testing import use_clock
 
 pytestmark = pytest.mark.vcr
 
@@ -73,15 +74,18 @@ class Live:
     real_api: bool = False
 
     def other_key(self) -> Orchestra:
-        return Orchestra(
-            api_key="not-a-valid-key", base_url=self.base_url, retry=RETRY, sleep=lambda s: None
+        return use_clock(
+            Orchestra(api_key="not-a-valid-key", base_url=self.base_url, retry=RETRY),
+            sleep=lambda s: None,
         )
 
     def async_client(self) -> AsyncOrchestra:
         async def no_wait(seconds: float) -> None:
             return None
 
-        return AsyncOrchestra(api_key=self.key, base_url=self.base_url, retry=RETRY, sleep=no_wait)
+        return use_clock(
+            AsyncOrchestra(api_key=self.key, base_url=self.base_url, retry=RETRY), sleep=no_wait
+        )
 
 
 def _record_live() -> bool:
@@ -112,7 +116,9 @@ def live(request: pytest.FixtureRequest, record_mode: str) -> Iterator[Live]:
         server = request.getfixturevalue("orchestra_sandbox")
         key, base_url, inject = server.api_key, server.base_url, server.app.inject
         RECORDED_AGAINST["target"] = f"orchestra-sandbox {orchestra_sandbox.__version__}"
-    with Orchestra(api_key=key, base_url=base_url, retry=RETRY, sleep=lambda s: None) as client:
+    with use_clock(
+        Orchestra(api_key=key, base_url=base_url, retry=RETRY), sleep=lambda s: None
+    ) as client:
         yield Live(
             client,
             key,

@@ -38,6 +38,7 @@ from orchestra_payments import (
     Reconciliation,
     RetryPolicy,
 )
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import SandboxServer, create_app
 
 
@@ -55,10 +56,10 @@ def server(clock: Clock) -> Iterator[SandboxServer]:
 @pytest.fixture
 def sync_client(server: SandboxServer, clock: Clock) -> Iterator[Orchestra]:
     server.app.reset()
-    with Orchestra(
-        api_key=server.api_key,
-        base_url=server.base_url,
-        retry=RetryPolicy(wait_jitter=0),
+    with use_clock(
+        Orchestra(
+            api_key=server.api_key, base_url=server.base_url, retry=RetryPolicy(wait_jitter=0)
+        ),
         sleep=clock.sleep,
         clock=clock,
     ) as client:
@@ -73,11 +74,13 @@ async def async_client(
     server: SandboxServer, clock: Clock, http_backend: HttpBackend
 ) -> AsyncIterator[AsyncOrchestra]:
     server.app.reset()
-    async with AsyncOrchestra(
-        api_key=server.api_key,
-        base_url=server.base_url,
-        retry=RetryPolicy(wait_jitter=0),
-        http_backend=http_backend,
+    async with use_clock(
+        AsyncOrchestra(
+            api_key=server.api_key,
+            base_url=server.base_url,
+            retry=RetryPolicy(wait_jitter=0),
+            http_backend=http_backend,
+        ),
         sleep=clock.async_sleep,
         clock=clock,
     ) as client:

@@ -17,13 +17,12 @@ from conftest import ROOT, TEST_KEY
 from orchestra_payments import (
     APIConnectionError,
     APITimeoutError,
-    AsyncOrchestra,
     ClientClosedError,
     Orchestra,
     OrchestraError,
     RetryPolicy,
 )
-from orchestra_payments._redact import RedactingFilter
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import SandboxServer
 
 
@@ -82,8 +81,9 @@ def refused_port() -> Iterator[int]:
 def test_a_real_refused_connection_reads_the_same_way(refused_port: int) -> None:
     slept: list[float] = []
     with (
-        Orchestra(
-            api_key=TEST_KEY, base_url=f"http://127.0.0.1:{refused_port}", sleep=slept.append
+        use_clock(
+            Orchestra(api_key=TEST_KEY, base_url=f"http://127.0.0.1:{refused_port}"),
+            sleep=slept.append,
         ) as client,
         pytest.raises(APIConnectionError) as caught,
     ):
@@ -177,15 +177,21 @@ def test_the_librarys_own_log_lines_do_not_show_token_ids(
     )
 
 
-async def test_an_async_client_installs_the_redaction_too(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    for name in ("httpx", "orchestra_payments"):
-        logger = logging.getLogger(name)
-        for installed in [f for f in logger.filters if isinstance(f, RedactingFilter)]:
-            logger.removeFilter(installed)
-    async with AsyncOrchestra(api_key=TEST_KEY):
-        pass
-    with caplog.at_level(logging.INFO, logger="httpx"):
-        logging.getLogger("httpx").info("HTTP Request: %s %s", "GET", "https://h/StringTokens/abc")
-    assert caplog.records[0].getMessage() == "HTTP Request: GET https://h/StringTokens/<redacted>"
+def test_an_async_client_installs_the_redaction_too() -> None:
+    """In a fresh process, building an AsyncOrchestra alone puts the redacting filter on
+    httpx's logger: a string token's id in a logged URL is redacted."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, io\n"
+        "from orchestra_payments import AsyncOrchestra\n"
+        "out = io.StringIO()\n"
+        "logging.basicConfig(stream=out, level=logging.INFO, format='%(message)s')\n"
+        "AsyncOrchestra(api_key='k')\n"
+        "logging.getLogger('httpx').info('HTTP Request: %s %s', 'GET', "
+        "'https://h/StringTokens/abc')\n"
+        "print(out.getvalue().strip())\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "HTTP Request: GET https://h/StringTokens/<redacted>"

@@ -19,6 +19,7 @@ from orchestra_payments import (
     RetryPolicy,
     UnexpectedResponseError,
 )
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import SandboxServer
 
 CARD = {
@@ -47,11 +48,13 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def client(orchestra_sandbox: SandboxServer, sleeps: list[float]) -> Iterator[Orchestra]:
-    with Orchestra(
-        api_key=orchestra_sandbox.api_key,
-        base_url=orchestra_sandbox.base_url,
+    with use_clock(
+        Orchestra(
+            api_key=orchestra_sandbox.api_key,
+            base_url=orchestra_sandbox.base_url,
+            retry=RetryPolicy(wait_jitter=0),
+        ),
         sleep=sleeps.append,
-        retry=RetryPolicy(wait_jitter=0),
     ) as c:
         c.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         yield c
@@ -172,11 +175,13 @@ async def test_async_client_rides_out_503_on_the_sandbox(
         waits.append(seconds)
 
     orchestra_sandbox.app.inject("status_503", "PaymentGatewayAccountsList", times=1)
-    async with AsyncOrchestra(
-        api_key=orchestra_sandbox.api_key,
-        base_url=orchestra_sandbox.base_url,
+    async with use_clock(
+        AsyncOrchestra(
+            api_key=orchestra_sandbox.api_key,
+            base_url=orchestra_sandbox.base_url,
+            http_backend=http_backend,
+        ),
         sleep=sleep,
-        http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("acct1", {"paymentGatewayName": "NULLSuccess"})
         accounts = await client.gateway_accounts.list()

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orchestra_payments import RequestValidationError
-from orchestra_payments._encode import encode_json
+from orchestra_payments._pipeline import encode_json
 
 KEYS = st.text(alphabet=st.characters(codec="utf-8"), max_size=6)
 LEAVES = (

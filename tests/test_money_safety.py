@@ -37,7 +37,7 @@ from raw_servers import (
     OneShotServer,
 )
 
-import orchestra_payments._constants as constants
+import orchestra_payments._client as constants
 from conftest import PAN, TEST_KEY, HttpBackend
 from orchestra_api.models import ChargeRequest, OperationResult
 from orchestra_payments import (
@@ -54,6 +54,7 @@ from orchestra_payments import (
     generate_my_ref,
 )
 from orchestra_payments._redact import redact_text
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import FAULT_KINDS, SandboxServer, create_app
 
 T = TypeVar("T")
@@ -133,13 +134,15 @@ class Driver:
         self._async: AsyncOrchestra | None = None
         self._runner: asyncio.Runner | None = None
         if flavour == "sync":
-            self._sync = Orchestra(
-                api_key=api_key,
-                base_url=base_url,
-                retry=retry,
+            self._sync = use_clock(
+                Orchestra(
+                    api_key=api_key,
+                    base_url=base_url,
+                    retry=retry,
+                    event_hooks={"request": [on_request]} if on_request else None,
+                ),
                 sleep=clock.sleep,
                 clock=clock,
-                event_hooks={"request": [on_request]} if on_request else None,
             )
             return
 
@@ -148,15 +151,17 @@ class Driver:
                 on_request(request)
 
         self._runner = asyncio.Runner()
-        self._async = AsyncOrchestra(
-            api_key=api_key,
-            base_url=base_url,
-            retry=retry,
+        self._async = use_clock(
+            AsyncOrchestra(
+                api_key=api_key,
+                base_url=base_url,
+                retry=retry,
+                event_hooks={"request": [hook]},
+                limits=LIMITS,
+                http_backend=flavour,
+            ),
             sleep=clock.async_sleep,
             clock=clock,
-            event_hooks={"request": [hook]},
-            limits=LIMITS,
-            http_backend=flavour,
         )
 
     def _do(
@@ -690,14 +695,16 @@ def run_in_new_loop(step: str, coro: Awaitable[T]) -> T:
 
 
 def loop_client(sandbox: SandboxServer, clock: Clock, backend: HttpBackend) -> AsyncOrchestra:
-    return AsyncOrchestra(
-        api_key=sandbox.api_key,
-        base_url=sandbox.base_url,
-        retry=RetryPolicy(wait_jitter=0),
+    return use_clock(
+        AsyncOrchestra(
+            api_key=sandbox.api_key,
+            base_url=sandbox.base_url,
+            retry=RetryPolicy(wait_jitter=0),
+            limits=LIMITS,
+            http_backend=backend,
+        ),
         sleep=clock.async_sleep,
         clock=clock,
-        limits=LIMITS,
-        http_backend=backend,
     )
 
 
@@ -776,15 +783,17 @@ async def test_no_queue_place_is_lost_to_cut_bodies_bad_gzip_or_cancelled_reads(
     clock = Clock()
     async with (
         AsyncRawServer() as server,
-        AsyncOrchestra(
-            api_key=TEST_KEY,
-            base_url=server.base_url,
-            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
-            timeout=httpx.Timeout(5.0, pool=1.0),  # a lost place shows as PoolTimeoutError
-            retry=RetryPolicy(wait_jitter=0),
+        use_clock(
+            AsyncOrchestra(
+                api_key=TEST_KEY,
+                base_url=server.base_url,
+                limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+                timeout=httpx.Timeout(5.0, pool=1.0),
+                retry=RetryPolicy(wait_jitter=0),
+                http_backend=http_backend,
+            ),
             sleep=clock.async_sleep,
             clock=clock,
-            http_backend=http_backend,
         ) as client,
     ):
         for mode in ("cut", "bad_gzip"):
@@ -830,13 +839,15 @@ async def test_twenty_charges_over_connections_the_server_closed_while_idle_all_
     even received)."""
     unknown = 0
     with OneShotServer() as server:
-        async with AsyncOrchestra(
-            api_key=TEST_KEY,
-            base_url=server.base_url,
-            retry=RetryPolicy(wait_jitter=0),
+        async with use_clock(
+            AsyncOrchestra(
+                api_key=TEST_KEY,
+                base_url=server.base_url,
+                retry=RetryPolicy(wait_jitter=0),
+                limits=LIMITS,
+                http_backend=http_backend,
+            ),
             sleep=Clock().async_sleep,
-            limits=LIMITS,
-            http_backend=http_backend,
         ) as client:
             for i in range(20):
                 received = len(server.requests)
@@ -897,10 +908,10 @@ def test_a_lost_charge_names_its_generated_my_ref_exactly_whatever_digits_it_hol
     """The message of the error is what ends up in logs: it must name the myRef to reconcile
     exactly, even when the generated one happens to contain the call's CVV (737) or the card's
     last four digits (the randomness is injected, so that the case is certain)."""
-    from orchestra_payments import _outcome
+    from orchestra_payments import _pipeline
 
     monkeypatch.setattr(
-        _outcome, "generate_my_ref", lambda: generate_my_ref(token_hex=lambda nbytes: draw)
+        _pipeline, "generate_my_ref", lambda: generate_my_ref(token_hex=lambda nbytes: draw)
     )
     body: Any = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
     assert body["card"]["cvv"] == "737"
@@ -918,10 +929,10 @@ async def test_the_cancellation_warning_shows_the_exact_generated_my_ref(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, draw: str | None
 ) -> None:
     if draw is not None:
-        from orchestra_payments import _outcome
+        from orchestra_payments import _pipeline
 
         monkeypatch.setattr(
-            _outcome, "generate_my_ref", lambda: generate_my_ref(token_hex=lambda nbytes: draw)
+            _pipeline, "generate_my_ref", lambda: generate_my_ref(token_hex=lambda nbytes: draw)
         )
     body: Any = {k: v for k, v in CHARGE_BODY.items() if k != "myRef"}
     started = asyncio.Event()

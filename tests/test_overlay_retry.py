@@ -33,7 +33,8 @@ from orchestra_payments import (
     RetryPolicy,
     TransactionNotFoundError,
 )
-from orchestra_payments._retry import retry_delay
+from orchestra_payments._pipeline import retry_delay
+from orchestra_payments.testing import use_clock
 
 TOKEN = "a" * 32
 Call = Callable[[Orchestra], Any]
@@ -312,10 +313,12 @@ def test_low_level_read_timeout_on_charge_is_outcome_unknown_too() -> None:
 
 def test_operations_are_recognised_behind_a_base_path() -> None:
     script = Script([httpx.ReadTimeout("slow")])
-    client = Orchestra(
-        api_key="k",
-        base_url="https://proxy.example.test/orchestra/",
-        transport=httpx.MockTransport(script),
+    client = use_clock(
+        Orchestra(
+            api_key="k",
+            base_url="https://proxy.example.test/orchestra/",
+            transport=httpx.MockTransport(script),
+        ),
         sleep=lambda s: None,
     )
     with pytest.raises(OutcomeUnknownError):

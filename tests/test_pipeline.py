@@ -41,7 +41,7 @@ def test_generation_is_deterministic_and_matches_the_committed_output(tmp_path: 
     digest = tree_digest(first / "generated")
     assert digest == tree_digest(second / "generated")
     assert digest == tree_digest(ROOT / "generated")
-    for name in ("_generated_facade.py", "_generated_params.py"):
+    for name in ("_generated_operations.py", "_generated_facade.py", "_generated_params.py"):
         facade = f"overlays/orchestra_payments/{name}"
         assert (first / facade).read_bytes() == (second / facade).read_bytes()
         assert (first / facade).read_bytes() == (ROOT / facade).read_bytes()

@@ -31,6 +31,7 @@ from orchestra_payments import (
     RetryPolicy,
     TransactionNotFoundError,
 )
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import SandboxServer, create_app
 
 NOT_FOUND = {**SUCCESS, "operationResultCode": "Rejected", "gatewayResultCode": "NOT_FOUND"}
@@ -333,12 +334,12 @@ def sandbox(fake_clock: Clock) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def client(sandbox: SandboxServer, fake_clock: Clock) -> Iterator[Orchestra]:
-    with Orchestra(
-        api_key=sandbox.api_key,
-        base_url=sandbox.base_url,
+    with use_clock(
+        Orchestra(
+            api_key=sandbox.api_key, base_url=sandbox.base_url, retry=RetryPolicy(wait_jitter=0)
+        ),
         sleep=fake_clock.sleep,
         clock=fake_clock,
-        retry=RetryPolicy(wait_jitter=0),
     ) as c:
         c.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         yield c
@@ -513,10 +514,9 @@ def test_a_low_level_charge_with_my_ref_is_sent_byte_for_byte() -> None:
 
 
 def test_a_charge_that_cannot_be_looked_up_says_so() -> None:
-    from orchestra_payments._outcome import advice, facts_of
+    from orchestra_payments._errors import advice, facts_of_body
 
-    request = httpx.Request("POST", "https://x.test/PaymentGateway/charge", json={"amount": 1})
-    message = advice("GatewayCharge", facts_of(request))
+    message = advice("GatewayCharge", facts_of_body({"amount": 1}))
     assert "without myRef" in message and "reconcile" not in message
 
 
@@ -549,7 +549,7 @@ def test_a_refund_resent_after_not_found_is_told_from_the_one_that_never_landed(
 
 
 def test_the_follow_up_record_is_bounded() -> None:
-    from orchestra_payments._outcome import (
+    from orchestra_payments._pipeline import (
         FOLLOW_UP_TRANSACTIONS,
         FOLLOW_UPS_PER_TRANSACTION,
         FollowUpLog,
@@ -568,7 +568,7 @@ def test_the_follow_up_record_is_bounded() -> None:
 
 
 def test_a_follow_up_whose_record_was_evicted_is_undetermined() -> None:
-    from orchestra_payments._outcome import FOLLOW_UP_TRANSACTIONS
+    from orchestra_payments._pipeline import FOLLOW_UP_TRANSACTIONS
 
     client, _, _ = make_client(
         [httpx.ReadTimeout("slow"), status(200, {**SUCCESS, "operationType": "Refund"})]
@@ -576,7 +576,7 @@ def test_a_follow_up_whose_record_was_evicted_is_undetermined() -> None:
     with pytest.raises(OutcomeUnknownError) as info:
         client.payment_gateway.refund(REFUND_BODY)
     for i in range(FOLLOW_UP_TRANSACTIONS):  # other transactions push this one out
-        client._follow_ups.sent(f"other-{i}", "Refund", 1.0)
+        client._pipeline.follow_ups.sent(f"other-{i}", "Refund", 1.0)
     outcome = client.payment_gateway.reconcile(info.value, wait=2)
     assert outcome.verdict == "undetermined"
     assert "no longer holds its record" in outcome.reason
@@ -586,8 +586,7 @@ def test_what_reconcile_knows_of_each_operation_comes_from_the_operations_table(
     import yaml
 
     from conftest import ROOT
-    from orchestra_payments._generated_facade import OPERATIONS
-    from orchestra_payments._outcome import FOLLOW_UPS, ORIGINALS
+    from orchestra_payments._generated_operations import FOLLOW_UPS, OPERATIONS, ORIGINALS
 
     table: dict[str, dict[str, Any]] = yaml.safe_load(
         (ROOT / "openapi" / "operations.yaml").read_text()

@@ -23,6 +23,7 @@ from orchestra_payments import (
     OutcomeUnknownError,
     RetryPolicy,
 )
+from orchestra_payments.testing import use_clock
 from orchestra_sandbox import FaultError, SandboxServer
 from orchestra_sandbox.pytest_plugin import SandboxClock
 
@@ -62,11 +63,13 @@ def api(orchestra_sandbox: SandboxServer) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def client(orchestra_sandbox: SandboxServer) -> Iterator[Orchestra]:
-    with Orchestra(
-        api_key=orchestra_sandbox.api_key,
-        base_url=orchestra_sandbox.base_url,
+    with use_clock(
+        Orchestra(
+            api_key=orchestra_sandbox.api_key,
+            base_url=orchestra_sandbox.base_url,
+            retry=RetryPolicy(wait_jitter=0),
+        ),
         sleep=lambda seconds: None,
-        retry=RetryPolicy(wait_jitter=0),
     ) as c:
         c.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         yield c
@@ -162,8 +165,8 @@ def test_a_lost_charge_reconciles_to_not_found_in_well_under_a_second(
     orchestra_sandbox_with_clock: SandboxServer, orchestra_sandbox_clock: SandboxClock
 ) -> None:
     server, clock = orchestra_sandbox_with_clock, orchestra_sandbox_clock
-    with Orchestra(
-        api_key=server.api_key, base_url=server.base_url, sleep=clock.sleep, clock=clock
+    with use_clock(
+        Orchestra(api_key=server.api_key, base_url=server.base_url), sleep=clock.sleep, clock=clock
     ) as client:
         client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         server.app.inject("drop_before_commit", "Charge")
@@ -185,9 +188,8 @@ def test_a_lost_async_charge_reconciles_on_the_fake_clock(
     server, clock = orchestra_sandbox_with_clock, orchestra_sandbox_clock
 
     async def scenario() -> str:
-        async with AsyncOrchestra(
-            api_key=server.api_key,
-            base_url=server.base_url,
+        async with use_clock(
+            AsyncOrchestra(api_key=server.api_key, base_url=server.base_url),
             sleep=clock.async_sleep,
             clock=clock,
         ) as client:
@@ -208,8 +210,8 @@ def test_a_late_commit_lands_when_the_fake_clock_reaches_it(
 ) -> None:
     server, clock = orchestra_sandbox_with_clock, orchestra_sandbox_clock
     assert server.app.clock is clock
-    with Orchestra(
-        api_key=server.api_key, base_url=server.base_url, sleep=clock.sleep, clock=clock
+    with use_clock(
+        Orchestra(api_key=server.api_key, base_url=server.base_url), sleep=clock.sleep, clock=clock
     ) as client:
         client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
         server.app.inject("late_commit", "Charge", seconds=5.0)

@@ -46,6 +46,7 @@ from orchestra_payments import (
     RetryPolicy,
     UnexpectedResponseError,
 )
+from orchestra_payments._redact import RedactingFilter
 from orchestra_payments.params import CardParams, ChargeParams
 from orchestra_sandbox import SandboxServer
 
@@ -442,11 +443,16 @@ def test_a_header_with_a_control_character_is_refused_at_construction() -> None:
     assert leaks(printed(info.value)) == []
 
 
-def test_a_logger_of_the_library_created_later_is_redacted_too(debug_logs: Capture) -> None:
-    logger = logging.getLogger("orchestra_payments.something_new")
-    make_client([status(200, SUCCESS)])  # building a client puts the filter on every logger
-    logger.warning("echo: %s", ECHO)
-    assert debug_logs.records
+def test_the_log_filters_are_installed_once_per_process(debug_logs: Capture) -> None:
+    """Building clients installs nothing more: one redacting filter per logger, however many
+    clients a service builds (one per tenant), and what those loggers log is redacted."""
+    for _ in range(50):
+        make_client([status(200, SUCCESS)])
+    for name in ("orchestra_payments", "httpx", "httpcore.connection", "httpcore.http11"):
+        logger = logging.getLogger(name)
+        assert len([f for f in logger.filters if isinstance(f, RedactingFilter)]) == 1, name
+        logger.warning("echo: %s", ECHO)
+    assert len(debug_logs.records) >= 4
     assert leaks(debug_logs.text()) == []
 
 

@@ -1294,11 +1294,11 @@ def test_a_servers_change_waits_for_the_hand_written_default_base_url(
         "https://api2.orchestrasolutions.com)" in result.stderr
     )
     assert (
-        "overlays/orchestra_payments/_constants.py has DEFAULT_BASE_URL = "
+        "overlays/orchestra_payments/_client.py has DEFAULT_BASE_URL = "
         '"https://api.orchestrasolutions.com"' in result.stderr
     )
     assert "make update-spec" not in result.stderr
-    constants = repo / "overlays" / "orchestra_payments" / "_constants.py"
+    constants = repo / "overlays" / "orchestra_payments" / "_client.py"
     constants.write_text(
         constants.read_text().replace(
             "https://api.orchestrasolutions.com", "https://api2.orchestrasolutions.com"

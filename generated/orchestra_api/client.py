@@ -100,6 +100,12 @@ class Client:
             )
         return self._client
 
+    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        """Send a request an endpoint module's ``_get_kwargs`` built (its ``extensions`` name the
+        operation). Every endpoint function sends through here: a subclass may put its own
+        pipeline (retries, checks) in front of the httpx client."""
+        return self.get_httpx_client().request(**kwargs)
+
     def __enter__(self) -> Self:
         """Enter a context manager for self.client—you cannot enter twice (see httpx docs)"""
         self.get_httpx_client().__enter__()
@@ -130,6 +136,10 @@ class Client:
                 **self._httpx_args,
             )
         return self._async_client
+
+    async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
+        """The async ``send``."""
+        return await self.get_async_httpx_client().request(**kwargs)
 
     async def __aenter__(self) -> Self:
         """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""
@@ -243,6 +253,12 @@ class AuthenticatedClient:
             )
         return self._client
 
+    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        """Send a request an endpoint module's ``_get_kwargs`` built (its ``extensions`` name the
+        operation). Every endpoint function sends through here: a subclass may put its own
+        pipeline (retries, checks) in front of the httpx client."""
+        return self.get_httpx_client().request(**kwargs)
+
     def __enter__(self) -> Self:
         """Enter a context manager for self.client—you cannot enter twice (see httpx docs)"""
         self.get_httpx_client().__enter__()
@@ -276,6 +292,10 @@ class AuthenticatedClient:
                 **self._httpx_args,
             )
         return self._async_client
+
+    async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
+        """The async ``send``."""
+        return await self.get_async_httpx_client().request(**kwargs)
 
     async def __aenter__(self) -> Self:
         """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""

@@ -7,10 +7,15 @@ result = client.payment_gateway.charge({...})
 
 import logging
 
-from ._base import ApiResponse
-from ._client import AsyncOrchestra, Orchestra
-from ._constants import RECONCILE_MIN_WINDOW
-from ._exceptions import (
+from . import params
+from ._client import (
+    RECONCILE_MIN_WINDOW,
+    AsyncOrchestra,
+    Orchestra,
+    Reconciliation,
+    package_version,
+)
+from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -33,11 +38,14 @@ from ._exceptions import (
     TransactionNotFoundError,
     UnexpectedResponseError,
 )
-from ._options import RequestOptions
-from ._outcome import MY_REF_PREFIX, generate_my_ref
-from ._reconcile import Reconciliation
-from ._retry import NO_RETRY, RetryPolicy
-from ._version import package_version
+from ._pipeline import (
+    MY_REF_PREFIX,
+    NO_RETRY,
+    ApiResponse,
+    RequestOptions,
+    RetryPolicy,
+    generate_my_ref,
+)
 
 
 def __dir__() -> list[str]:
@@ -86,4 +94,5 @@ __all__ = [
     "UnexpectedResponseError",
     "__version__",
     "generate_my_ref",
+    "params",
 ]

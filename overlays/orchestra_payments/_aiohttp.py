@@ -28,13 +28,12 @@ sent; anything else, known or not, may have reached the gateway.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
-
-from ._tls import default_tls
 
 # aiohttp's exception -> what httpx's own transport would have raised. First match wins.
 _NOT_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
@@ -107,13 +106,15 @@ class _Checked(httpx.AsyncByteStream):
 class AiohttpBackend(httpx.AsyncBaseTransport):
     """httpx-aiohttp's transport with aiohttp's resend off and errors classified strictly."""
 
-    def __init__(self, *, limits: httpx.Limits, proxy: str | httpx.Proxy | None) -> None:
+    def __init__(
+        self, *, limits: httpx.Limits, proxy: str | httpx.Proxy | None, verify: ssl.SSLContext
+    ) -> None:
         self.limits = limits
         self.inner = AiohttpTransport(
             limits=limits,
             proxy=httpx.Proxy(proxy) if isinstance(proxy, str) else proxy,
             client=self._session,
-            verify=default_tls(),
+            verify=verify,
         )
 
     def _session(self) -> aiohttp.ClientSession:

@@ -1,152 +1,220 @@
-"""Orchestra and AsyncOrchestra: configured clients with the typed facade."""
+"""Orchestra and AsyncOrchestra: configured clients with the typed facade, and reconciliation.
+
+A call goes facade method -> ``_request`` here -> ``_pipeline`` (build, try, answer) ->
+``_transport`` -> httpx. ``payment_gateway.reconcile`` asks ``status`` (never a money-moving
+call) what became of a money-moving request whose answer was lost:
+
+- a charge or authorize is looked up by its ``myRef`` (always sent: generated when absent);
+- a capture, refund or void by the original transaction's ``refTransId``: the lookup reports
+  that transaction's latest operation only, so the verdict weighs it against the follow-ups this
+  client itself sent on the transaction (``FollowUpLog``).
+
+A verdict is never a guess: ``"succeeded"``, ``"declined"`` and ``"not_found"`` only when the
+lookups prove them (under the assumptions the README states), else ``"undetermined"`` with a
+``reason``. ``"not_found"`` needs every lookup to have found nothing over at least
+``RECONCILE_MIN_WINDOW`` seconds. ``wait`` bounds the whole call: each lookup's deadline is what
+is left of it.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import functools
+import ipaddress
 import logging
-import random
-import time
-from collections.abc import Awaitable, Callable, Mapping
+import math
+import os
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, Unpack
 
 import httpx
 
-from . import _constants as c
-from ._backends import HttpBackend, async_transport
-from ._base import ApiResponse, Operation, TimeoutTypes
-from ._config import Settings, resolve_settings
-from ._encode import check_headers, check_minor_units, encode_json
-from ._exceptions import (
+from orchestra_api.client import AuthenticatedClient
+
+from ._errors import (
+    APIConnectionError,
     ClientClosedError,
     ConfigurationError,
+    GatewayError,
+    GatewayUnavailableError,
     OrchestraError,
     OutcomeUnknownError,
-    RedactedError,
+    RateLimitError,
     RequestValidationError,
-    moved_nothing,
+    TransactionNotFoundError,
+    UnexpectedResponseError,
 )
 from ._generated_facade import (
-    OPERATIONS,
+    AsyncPaymentGateway,
     AsyncResources,
     AsyncResourcesRaw,
+    PaymentGateway,
     Resources,
     ResourcesRaw,
 )
-from ._logging import redact_token_ids
-from ._options import DEFAULTS, ClientOptions, apply_options
-from ._outcome import FOLLOW_UPS, FollowUpLog, SentFollowUp, ensure_my_ref, facts_of_body
-from ._reconcile import AsyncReconcilingPaymentGateway, ReconcilingPaymentGateway
-from ._redact import (
-    install_log_filter,
-    register_secret,
-    scrub_exception,
-    scrub_model,
-    secrets_in,
-)
-from ._response import handle_response
-from ._retry import (
-    AsyncRetryTransport,
+from ._generated_operations import FOLLOW_UPS, ORIGINALS, Operation
+from ._generated_params import StatusParams
+from ._pipeline import (
+    API_KEY_HEADER,
+    DEFAULTS,
+    ApiResponse,
+    AsyncPipeline,
+    ClientOptions,
+    FollowUpLog,
+    RequestOptions,
     RetryPolicy,
-    RetryTransport,
-    error_for,
-    undecodable,
-    unexpected_failure,
+    SentFollowUp,
+    SyncPipeline,
+    TimeoutTypes,
+    TransactionRecord,
+    check_headers,
 )
-from ._tls import default_tls
-from ._version import package_version
+from ._redact import install_log_filter, register_secret
+from ._transport import DEFAULT_LIMITS, HttpBackend, async_transport, sync_transport
 
 if TYPE_CHECKING:
-    from orchestra_api.client import AuthenticatedClient
+    from orchestra_api.models.operation_result import OperationResult
 
 T = TypeVar("T")
 logger = logging.getLogger("orchestra_payments")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
-
-_STATIC = {(op.method, op.path): op for op in OPERATIONS if "{" not in op.path}
-_TEMPLATED = tuple(op for op in OPERATIONS if "{" in op.path)
-_NO_BODY: Any = object()
-
-
-def classify(request: httpx.Request, prefix: str = "") -> Operation | None:
-    """The operation a request belongs to, by method and path (so low-level calls count too).
-
-    ``prefix`` is the base URL's path (a gateway or proxy in front of Orchestra)."""
-    path = request.url.path
-    if prefix and path.startswith(prefix):
-        path = path[len(prefix) :]
-    op = _STATIC.get((request.method, path))
-    if op is not None:
-        return op
-    for candidate in _TEMPLATED:
-        if candidate.method == request.method and candidate.pattern.match(path):
-            return candidate
-    return None
+DEFAULT_BASE_URL = "https://api.orchestrasolutions.com"
+# A payment gateway can take tens of seconds to answer; connecting should not.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=10.0, pool=10.0)
+# reconcile(): ask status until a definite answer, waiting 0.5 s, 1 s, 2 s, 4 s, 4 s...
+DEFAULT_RECONCILE_WAIT = 30.0
+# "not_found" needs every lookup to find nothing over at least this many seconds: a gateway
+# still processing the operation answers "not found" for a while.
+RECONCILE_MIN_WINDOW = 10.0
+# The last lookup starts at least this long before the wait ends (its deadline).
+RECONCILE_LOOKUP_TIME = 0.5
+RECONCILE_WAIT_INITIAL = 0.5
+RECONCILE_WAIT_MAX = 4.0
 
 
-def _transport_error(op: Operation, exc: httpx.TransportError) -> OrchestraError:
-    """Also for failures after the transport returned (a body cut off mid-read)."""
+@functools.cache
+def package_version() -> str:
+    """pyproject.toml is the one place the version is written; read from the installed
+    distribution's metadata on first use (importlib.metadata is not free to import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        request: httpx.Request | None = exc.request
-    except RuntimeError:
-        request = None
-    return error_for(op, request, exc)
+        return version("orchestra-payments")
+    except PackageNotFoundError:  # a source tree on sys.path, never installed
+        return "0+unknown"
 
 
-def _closed(client: object, op: Operation) -> ClientClosedError:
-    name = type(client).__name__
-    return ClientClosedError(
-        f"{op.operation_id}: this {name} was closed (close() or the end of its `with` block); "
-        f"nothing was sent. Create a new {name} for further calls."
-    )
+# --- settings ---------------------------------------------------------------------------------
 
 
-def _unreadable(op: Operation, exc: httpx.RequestError) -> OrchestraError:
-    """An answer httpx could not read (the retry transport types a broken Content-Encoding
-    first; this is the net for anything else httpx raises after sending)."""
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    api_key: str
+    base_url: str
+
+    def __repr__(self) -> str:
+        return f"Settings(base_url={self.base_url!r}, api_key=<redacted>)"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES or host.lower().endswith(".localhost"):
+        return True
     try:
-        request: httpx.Request | None = exc.request
-    except RuntimeError:
-        request = None
-    if request is None:
-        request = httpx.Request(op.method, "http://unknown/")
-    return undecodable(op, request, None)
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
-def _stamp(parsed: Any, my_ref: str | None) -> None:
-    """The myRef used, on the result (``result["myRef"]``), which the API does not echo."""
-    extra = getattr(parsed, "additional_properties", None)
-    if my_ref and isinstance(extra, dict):
-        extra.setdefault("myRef", my_ref)
+def check_api_key(key: object) -> str:
+    """An API key is sent as a header value: printable ASCII only. Messages never echo it."""
+    if not isinstance(key, str):
+        raise ConfigurationError(f"The API key must be a string, not {type(key).__name__}.")
+    if key != key.strip() or any(ch in key for ch in "\r\n\t "):
+        raise ConfigurationError("The API key contains whitespace; check how it was loaded.")
+    bad = next((i for i, ch in enumerate(key) if not "!" <= ch <= "~"), None)
+    if bad is not None:
+        control = ord(key[bad]) < 32 or ord(key[bad]) == 127
+        what = "a control character" if control else "a character outside printable ASCII"
+        raise ConfigurationError(
+            f"The API key contains {what} (at position {bad} of {len(key)}); "
+            "check how it was loaded."
+        )
+    return key
 
 
-def _low_level(settings: Settings, timeout: httpx.Timeout) -> AuthenticatedClient:
-    from orchestra_api.client import AuthenticatedClient
+def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
+    key = api_key if api_key is not None else os.environ.get("ORCHESTRA_API_KEY")
+    if key is None or (isinstance(key, str) and not key.strip()):
+        raise ConfigurationError(
+            "No API key: pass Orchestra(api_key=...) or set ORCHESTRA_API_KEY."
+        )
+    check_api_key(key)
+    url = base_url
+    if url is None:
+        env_base = os.environ.get("ORCHESTRA_BASE_URL") or None
+        env_api = os.environ.get("ORCHESTRA_API_URL") or None
+        if env_base and env_api and env_base.rstrip("/") != env_api.rstrip("/"):
+            raise ConfigurationError(
+                "ORCHESTRA_BASE_URL and ORCHESTRA_API_URL are both set and disagree; "
+                "unset one of them or pass base_url=..."
+            )
+        url = env_base or env_api or DEFAULT_BASE_URL
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ConfigurationError(f"base_url {url!r} is not a URL") from exc
+    if parsed.scheme not in ("https", "http") or not parsed.host:
+        raise ConfigurationError(f"base_url {url!r} must be an https:// URL")
+    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+        raise ConfigurationError(
+            f"Refusing to send the API key over plain http:// to {parsed.host}: use https://, "
+            "or a loopback address (127.0.0.1, localhost) for a local sandbox."
+        )
+    return Settings(api_key=key, base_url=str(parsed).rstrip("/"))
 
-    # The key travels in the shared httpx client's headers, never in this object's fields.
-    return AuthenticatedClient(
-        base_url=settings.base_url,
-        token="",
-        timeout=timeout,
-        auth_header_name=c.API_KEY_HEADER,
-        prefix="",
-    )
+
+# --- the clients ------------------------------------------------------------------------------
+
+
+class _LowLevel(AuthenticatedClient):
+    """The generated client whose endpoint functions send through the Orchestra client's
+    pipeline (``send``/``asend``): the same checks, retries and typed errors as the facade."""
+
+    _orchestra: Any = None
+
+    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        owner = self._orchestra
+        if not isinstance(owner, Orchestra):
+            raise ConfigurationError(
+                "this low-level client belongs to an AsyncOrchestra: use the asyncio functions"
+            )
+        pipe = owner._pipeline
+        response: httpx.Response = pipe.run(pipe.call(None, kwargs, None, owner._options, {}, True))
+        return response
+
+    async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
+        owner = self._orchestra
+        if not isinstance(owner, AsyncOrchestra):
+            raise ConfigurationError(
+                "this low-level client belongs to an Orchestra: use the sync functions"
+            )
+        pipe = owner._pipeline
+        call = pipe.call(None, kwargs, None, owner._options, {}, True)
+        response: httpx.Response = await pipe.run(call)
+        return response
 
 
 class _BaseOrchestra:
     _facade_client: Any
+    _pipeline: SyncPipeline | AsyncPipeline
     # What a with_options() copy shares with its client (resources are built per copy).
-    _SHARED = (
-        "_settings",
-        "timeout",
-        "retry",
-        "_prefix",
-        "_follow_ups",
-        "_http",
-        "_sleep",
-        "_clock",
-    )
+    _SHARED = ("_settings", "timeout", "retry", "_http", "_pipeline")
 
     def __init__(
         self,
@@ -156,14 +224,12 @@ class _BaseOrchestra:
         timeout: float | httpx.Timeout,
         retry: RetryPolicy | None,
     ) -> None:
+        install_log_filter()
         self._settings = resolve_settings(api_key, base_url)
         register_secret(self._settings.api_key, self)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
-        self._prefix = httpx.URL(self._settings.base_url).path.rstrip("/")
         self._options = DEFAULTS
-        self._follow_ups = FollowUpLog()
-        install_log_filter(redact_token_ids, stand_in=RedactedError)
 
     def with_options(
         self,
@@ -186,10 +252,7 @@ class _BaseOrchestra:
         """
         clone = object.__new__(type(self))
         if headers:
-            try:
-                check_headers(headers, clone)  # a key among them lives as long as the copy
-            except RequestValidationError as exc:
-                raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
+            _check_configured(headers, clone)  # a key among them lives as long as the copy
         for name in self._SHARED:  # the connections, key, policies and follow-up record
             setattr(clone, name, getattr(self, name))
         clone._options = ClientOptions(
@@ -205,19 +268,13 @@ class _BaseOrchestra:
     def base_url(self) -> str:
         return self._settings.base_url
 
-    def _classify(self, request: httpx.Request) -> Operation | None:
-        return classify(request, self._prefix)
-
     def _http_options(
         self, headers: Mapping[str, str] | None, event_hooks: EventHooks | None
     ) -> dict[str, Any]:
         """What the sync and async httpx clients share."""
         merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
-        merged[c.API_KEY_HEADER] = self._settings.api_key
-        try:
-            check_headers(merged, self)
-        except RequestValidationError as exc:
-            raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
+        merged[API_KEY_HEADER] = self._settings.api_key
+        _check_configured(merged, self)
         return {
             "base_url": self.base_url,
             "headers": merged,
@@ -225,89 +282,27 @@ class _BaseOrchestra:
             "event_hooks": dict(event_hooks) if event_hooks else None,
         }
 
+    def _low_level(self) -> _LowLevel:
+        # The key travels in the shared httpx client's headers, never in this object's fields.
+        client = _LowLevel(
+            base_url=self.base_url,
+            token="",
+            timeout=self.timeout,
+            auth_header_name=API_KEY_HEADER,
+            prefix="",
+        )
+        client._orchestra = self
+        return client
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def _prepare(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        closed: bool,
-        timeout: TimeoutTypes,
-        deadline: float | None,
-        retry: RetryPolicy | None,
-        extra_headers: Mapping[str, str] | None,
-    ) -> tuple[Any, str | None]:
-        """Check and encode the request before anything is sent; returns the JSON body and the
-        myRef it carries (generated for a charge or authorize that has none, so that it can
-        always be reconciled)."""
-        if closed:
-            raise _closed(self, op)
-        if (
-            timeout is not None
-            or deadline is not None
-            or retry is not None
-            or extra_headers
-            or self._options is not DEFAULTS
-        ):
-            apply_options(kwargs, self._options, timeout, deadline, retry, extra_headers)
-        kwargs["extensions"] = {**kwargs.get("extensions", {}), c.FACADE_EXTENSION: True}
-        headers = kwargs.get("headers")
-        if headers:
-            check_headers(headers, self)
-        body = kwargs.pop("json", _NO_BODY)
-        my_ref = None
-        if body is not _NO_BODY:
-            if op.moves_money:
-                my_ref = ensure_my_ref(op, body)
-            kwargs["content"] = encode_json(body)
-            check_minor_units(body)
-        return body, my_ref
 
-    def _track(self, op: Operation, body: Any) -> SentFollowUp | None:
-        """Note a capture, refund or void about to be sent (what reconcile needs to tell it
-        from the other follow-ups on its transaction)."""
-        kind = FOLLOW_UPS.get(op.operation_id)
-        if kind is None or body is _NO_BODY:
-            return None
-        facts = facts_of_body(body)
-        if not facts.ref_trans_id:
-            return None
-        return self._follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
-
-    def _settle(self, entry: SentFollowUp | None, error: Exception | None) -> None:
-        """Its answer came (or provably never will): unknown outcomes stay open."""
-        if entry is None:
-            return
-        if isinstance(error, OutcomeUnknownError):
-            error._sent = entry
-            return
-        self._follow_ups.finished(entry, void=error is not None and moved_nothing(error))
-
-    @staticmethod
-    def _failure(op: Operation, exc: Exception, body: Any, my_ref: str | None) -> Exception:
-        """The exception to raise for a failed call, its whole chain redacted (an httpcore
-        error may quote a header; a server may echo the request)."""
-        error: Exception = exc
-        if isinstance(exc, httpx.RequestError):
-            if isinstance(exc, httpx.TransportError):
-                error = _transport_error(op, exc)
-            else:
-                error = _unreadable(op, exc)
-            error.__cause__ = exc
-            error.__suppress_context__ = True
-        elif not isinstance(exc, OrchestraError):
-            # Nothing but an OrchestraError leaves a public call, whatever failed below.
-            facts = facts_of_body(body) if body is not _NO_BODY else None
-            error = unexpected_failure(op, facts, exc)
-            error.__cause__ = exc
-            error.__suppress_context__ = True
-        secrets = secrets_in(body) if body is not _NO_BODY else ()
-        scrub_exception(error, secrets)
-        scrub_model(getattr(error, "result", None), secrets)
-        if isinstance(error, OrchestraError) and error.my_ref is None:
-            error.my_ref = my_ref
-        return error
+def _check_configured(headers: Mapping[str, str], owner: object) -> None:
+    try:
+        check_headers(headers, owner)
+    except RequestValidationError as exc:
+        raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
 
 
 class Orchestra(_BaseOrchestra, Resources):
@@ -323,44 +318,40 @@ class Orchestra(_BaseOrchestra, Resources):
             else ``https://api.orchestrasolutions.com``. Plain ``http://`` only to loopback.
         timeout: seconds or an ``httpx.Timeout``; default connect 5 s, read 60 s.
         retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
-        transport: an httpx transport to send through (wrapped by the retry transport).
+        transport: an httpx transport to send through.
         limits, proxy, event_hooks, headers: passed to httpx.
-        sleep, clock, rng: injectable for tests (the retry waits, the budget, and the waits
-            of ``payment_gateway.reconcile``).
 
     Every method also takes ``timeout=`` and ``deadline=`` (total seconds across tries). A
     charge or authorize sent without ``myRef`` gets a generated one (``orc-`` and 16 hex
-    digits), on the result as ``result["myRef"]`` and on any error as ``.my_ref``.
+    digits), on the result as ``result["myRef"]`` and on any error as ``.my_ref``. Tests
+    replace the clock and the waits with ``orchestra_payments.testing.use_clock``.
 
     Raises:
         ConfigurationError: no key, an unusable URL, or http:// to a remote host.
     """
+
+    _pipeline: SyncPipeline
 
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = c.DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
-        limits: httpx.Limits = c.DEFAULT_LIMITS,
+        limits: httpx.Limits = DEFAULT_LIMITS,
         proxy: str | httpx.Proxy | None = None,
         event_hooks: EventHooks | None = None,
         headers: Mapping[str, str] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rng: random.Random | None = None,
     ) -> None:
         super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        inner = transport or httpx.HTTPTransport(limits=limits, proxy=proxy, verify=default_tls())
-        retrying = RetryTransport(
-            inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
+        self._http = httpx.Client(
+            transport=transport or sync_transport(limits, proxy),
+            **self._http_options(headers, event_hooks),
         )
-        self._http = httpx.Client(transport=retrying, **self._http_options(headers, event_hooks))
+        self._pipeline = SyncPipeline(self._http, self.retry, self)
         self._facade_client = self
-        self._sleep = sleep
-        self._clock = clock
 
     @cached_property
     def payment_gateway(self) -> ReconcilingPaymentGateway:
@@ -376,11 +367,9 @@ class Orchestra(_BaseOrchestra, Resources):
 
     @cached_property
     def low_level(self) -> AuthenticatedClient:
-        """The generated client sharing this one's connection pool, key, timeouts and retries:
-        ``gateway_charge.sync_detailed(client=orchestra.low_level, body=...)``."""
-        client = _low_level(self._settings, self.timeout)
-        client.set_httpx_client(self._http)
-        return client
+        """The generated client sending through this one's pipeline, pool, key, timeouts and
+        retries: ``gateway_charge.sync_detailed(client=orchestra.low_level, body=...)``."""
+        return self._low_level().set_httpx_client(self._http)
 
     @property
     def http_client(self) -> httpx.Client:
@@ -391,28 +380,11 @@ class Orchestra(_BaseOrchestra, Resources):
         op: Operation,
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes = None,
-        *,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[T]:
-        body, my_ref = self._prepare(
-            op, kwargs, self._http.is_closed, timeout, deadline, retry, extra_headers
-        )
-        entry = self._track(op, body)
-        try:
-            answer = handle_response(op, self._http.request(**kwargs), parse)
-        except Exception as exc:  # redacted, then raised outside this block
-            error = self._failure(op, exc, body, my_ref)
-        else:
-            self._settle(entry, None)
-            if op.moves_money or op.lookup:  # gateway text; never a token's own payload
-                scrub_model(answer.parsed, secrets_in(body) if body is not _NO_BODY else ())
-            _stamp(answer.parsed, my_ref)
-            return answer
-        self._settle(entry, error)
-        raise error
+        pipe = self._pipeline
+        result: ApiResponse[T] = pipe.run(pipe.call(op, kwargs, parse, self._options, options))
+        return result
 
     def close(self) -> None:
         """Close the connections. A failure while closing is logged, never raised."""
@@ -431,46 +403,38 @@ class Orchestra(_BaseOrchestra, Resources):
 class AsyncOrchestra(_BaseOrchestra, AsyncResources):
     """The Orchestra API client for asyncio, with a pooled ``httpx.AsyncClient``.
 
-    Takes the same arguments as ``Orchestra``; ``transport`` is an async transport and
-    ``sleep`` an async function. At most ``limits.max_connections`` requests are in flight;
-    the others wait their turn in a fair queue, at most the pool timeout (then
-    ``PoolTimeoutError``: not sent).
+    Takes the same arguments as ``Orchestra``; ``transport`` is an async transport. At most
+    ``limits.max_connections`` requests are in flight; the others wait their turn in a fair
+    queue, at most the pool timeout (then ``PoolTimeoutError``: not sent).
 
     Args:
         http_backend: ``"httpx"`` (default) or ``"aiohttp"``, faster under heavy concurrency
             (``pip install 'orchestra-payments[aiohttp]'``).
     """
 
+    _pipeline: AsyncPipeline
+
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = c.DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        limits: httpx.Limits = c.DEFAULT_LIMITS,
+        limits: httpx.Limits = DEFAULT_LIMITS,
         proxy: str | httpx.Proxy | None = None,
         event_hooks: EventHooks | None = None,
         headers: Mapping[str, str] | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        rng: random.Random | None = None,
         http_backend: HttpBackend = "httpx",
     ) -> None:
         super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        inner = async_transport(
-            http_backend, transport, limits=limits, proxy=proxy, classify=self._classify
-        )
-        retrying = AsyncRetryTransport(
-            inner, policy=self.retry, classify=self._classify, sleep=sleep, clock=clock, rng=rng
-        )
         self._http = httpx.AsyncClient(
-            transport=retrying, **self._http_options(headers, event_hooks)
+            transport=async_transport(http_backend, transport, limits=limits, proxy=proxy),
+            **self._http_options(headers, event_hooks),
         )
+        self._pipeline = AsyncPipeline(self._http, self.retry, self)
         self._facade_client = self
-        self._sleep = sleep
-        self._clock = clock
 
     @cached_property
     def payment_gateway(self) -> AsyncReconcilingPaymentGateway:
@@ -486,11 +450,9 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
 
     @cached_property
     def low_level(self) -> AuthenticatedClient:
-        """The generated client sharing this one's pool, key, timeouts and retries:
-        ``await gateway_charge.asyncio_detailed(client=orchestra.low_level, body=...)``."""
-        client = _low_level(self._settings, self.timeout)
-        client.set_async_httpx_client(self._http)
-        return client
+        """The generated client sending through this one's pipeline, pool, key, timeouts and
+        retries: ``await gateway_charge.asyncio_detailed(client=orchestra.low_level, ...)``."""
+        return self._low_level().set_async_httpx_client(self._http)
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -501,37 +463,12 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
         op: Operation,
         kwargs: dict[str, Any],
         parse: Callable[[Any], T] | None,
-        timeout: TimeoutTypes = None,
-        *,
-        deadline: float | None = None,
-        retry: RetryPolicy | None = None,
-        extra_headers: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> ApiResponse[T]:
-        body, my_ref = self._prepare(
-            op, kwargs, self._http.is_closed, timeout, deadline, retry, extra_headers
-        )
-        entry = self._track(op, body)
-        try:
-            answer = handle_response(op, await self._http.request(**kwargs), parse)
-        except asyncio.CancelledError:
-            if op.moves_money:
-                logger.warning(
-                    "%s cancelled while in flight (myRef %r): it may have reached the gateway; "
-                    "reconcile before sending it again",
-                    op.operation_id,
-                    my_ref,
-                )
-            raise
-        except Exception as exc:  # redacted, then raised outside this block
-            error = self._failure(op, exc, body, my_ref)
-        else:
-            self._settle(entry, None)
-            if op.moves_money or op.lookup:  # gateway text; never a token's own payload
-                scrub_model(answer.parsed, secrets_in(body) if body is not _NO_BODY else ())
-            _stamp(answer.parsed, my_ref)
-            return answer
-        self._settle(entry, error)
-        raise error
+        pipe = self._pipeline
+        call = pipe.call(op, kwargs, parse, self._options, options)
+        result: ApiResponse[T] = await pipe.run(call)
+        return result
 
     async def aclose(self) -> None:
         """Close the connections of the running event loop (those of loops that have closed
@@ -546,3 +483,517 @@ class AsyncOrchestra(_BaseOrchestra, AsyncResources):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+# --- reconciliation ---------------------------------------------------------------------------
+
+
+Verdict = Literal["succeeded", "declined", "not_found", "undetermined"]
+
+_NAMES = {
+    **{op: op for op in (*ORIGINALS, *FOLLOW_UPS)},
+    **{op[len("Gateway") :].lower(): op for op in (*ORIGINALS, *FOLLOW_UPS)},
+}
+# Lookups that failed on the way (a proxy's 502, an empty or cut body, a 500, no answer): asked
+# again within the wait; a 400, 401 or NotImplemented is final.
+_TRANSIENT = (
+    GatewayUnavailableError,
+    RateLimitError,
+    APIConnectionError,
+    GatewayError,
+    UnexpectedResponseError,
+)
+_LANDED = ("Success", "Accepted")
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """What became of a money-moving request.
+
+    Attributes:
+        verdict: ``"succeeded"`` (it happened: do not send it again), ``"declined"`` (the
+            gateway refused it: no money moved), ``"not_found"`` (every lookup over at least
+            ``RECONCILE_MIN_WINDOW`` seconds found nothing: it did not happen, and sending it
+            again is safe), ``"undetermined"`` (the lookups do not prove any of these: do not
+            send it again; reconcile later or check the gateway's own records).
+        result: the ``OperationResult`` the last lookup reported, or None.
+        lookups: how many status lookups were made.
+        reason: what the verdict rests on, or why it could not be reached, for a person.
+    """
+
+    verdict: Verdict
+    result: OperationResult | None
+    lookups: int = 0
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    operation: str  # operationId
+    kind: str  # the operationType that means "landed" ("Charge", "Refund"...)
+    kinds: frozenset[str]  # for an original given without operation=: Charge or PreAuth
+    body: StatusParams  # the status request
+    amount: float | None
+    this: SentFollowUp | None  # the client's record of this follow-up, if it has one
+    record: TransactionRecord | None  # the client's record of the transaction's follow-ups
+    evicted: bool  # the client had a record of this follow-up and no longer has it
+
+    @property
+    def what(self) -> str:
+        amount = "" if self.amount is None else f" of {self.amount:.2f}"
+        return f"this {self.kind.lower()}{amount}"
+
+
+def _target(
+    error: OutcomeUnknownError | None,
+    log: FollowUpLog,
+    *,
+    my_ref: str | None,
+    ref_trans_id: str | None,
+    operation: str | None,
+    amount: float | Decimal | None,
+    account_name: str | None,
+    account: Any,
+) -> _Target:
+    if error is not None and not isinstance(error, OutcomeUnknownError):
+        raise RequestValidationError(
+            f"reconcile takes an OutcomeUnknownError, got {type(error).__name__}", field="error"
+        )
+    sent: object = None
+    if error is not None:
+        operation = operation or error.operation
+        my_ref = my_ref or error.my_ref
+        ref_trans_id = ref_trans_id or error.ref_trans_id
+        amount = amount if amount is not None else error.amount
+        account_name = account_name or error.payment_gateway_account_name
+        sent = error._sent
+    if operation is None and ref_trans_id and not my_ref:
+        raise RequestValidationError(
+            "a follow-up is reconciled by refTransId and its operation: pass operation= "
+            '("capture", "refund" or "void") and amount=',
+            field="operation",
+        )
+    op = _NAMES.get(operation or "")
+    if operation is not None and op is None:
+        raise RequestValidationError(
+            f"operation {operation!r} is not a money-moving operation: one of "
+            f"{', '.join(sorted(n for n in _NAMES if n.islower()))}",
+            field="operation",
+        )
+    if amount is not None and (
+        isinstance(amount, bool)
+        or not isinstance(amount, int | float | Decimal)
+        or not math.isfinite(amount)
+    ):
+        raise RequestValidationError("amount must be a finite number", field="amount")
+    where: StatusParams = {}
+    if account_name:
+        where["paymentGatewayAccountName"] = account_name
+    elif account is not None:
+        where["paymentGatewayAccount"] = account
+    else:
+        raise RequestValidationError(
+            "reconcile needs the gateway account of the original request: pass "
+            "payment_gateway_account_name= (or payment_gateway_account= for an inline account)",
+            field="payment_gateway_account_name",
+        )
+    if op in FOLLOW_UPS:
+        kind = FOLLOW_UPS[op]
+        if not ref_trans_id:
+            raise RequestValidationError(
+                f"{op} is reconciled by the refTransId of the original transaction: pass "
+                f"ref_trans_id=",
+                field="ref_trans_id",
+            )
+        if amount is None:
+            raise RequestValidationError(
+                f"{op} is reconciled by refTransId, type and amount (the lookup reports the "
+                "transaction's latest operation, which must be told from other follow-ups): "
+                "pass amount=",
+                field="amount",
+            )
+        record = log.record(ref_trans_id)
+        this = _find(record, kind, float(amount), sent if isinstance(sent, SentFollowUp) else None)
+        return _Target(
+            op,
+            kind,
+            frozenset({kind}),
+            {"refTransId": ref_trans_id, **where},
+            float(amount),
+            this,
+            record,
+            evicted=isinstance(sent, SentFollowUp) and this is None,
+        )
+    if not my_ref:
+        raise RequestValidationError(
+            "a charge or authorize is reconciled by its myRef, and this one has none (sent "
+            "without myRef through the low-level client?): it cannot be looked up",
+            field="my_ref",
+        )
+    kinds = frozenset({ORIGINALS[op]}) if op else frozenset(ORIGINALS.values())
+    return _Target(
+        op or "GatewayCharge",
+        ORIGINALS[op] if op else "charge or authorize",
+        kinds,
+        {"myRef": my_ref, **where},
+        None if amount is None else float(amount),
+        None,
+        None,
+        evicted=False,
+    )
+
+
+def _find(
+    record: TransactionRecord | None, kind: str, amount: float, sent: SentFollowUp | None
+) -> SentFollowUp | None:
+    """This follow-up in the client's record: the one the error carries, or (reconciled by
+    reference) the only one of its type and amount that may have reached the gateway."""
+    if record is None:
+        return None
+    if sent is not None:
+        return sent if any(e is sent for e in record.follow_ups) else None
+    alike = [
+        e for e in record.follow_ups if e.kind == kind and _same(e.amount, amount) and not e.void
+    ]
+    return alike[0] if len(alike) == 1 else None
+
+
+def _same(a: float | None, b: object) -> bool:
+    if a is None or isinstance(b, bool) or not isinstance(b, int | float):
+        return False
+    return abs(float(b) - a) < 1e-6
+
+
+_Step = Literal["succeeded", "declined", "undetermined", "absent", "unclear"]
+
+
+def _judge(t: _Target, outcome: OperationResult | OrchestraError) -> tuple[_Step, str]:
+    """One lookup's answer, for this target, and why."""
+    if isinstance(outcome, TransactionNotFoundError):
+        return "absent", "the gateway found no such transaction"
+    if isinstance(outcome, _TRANSIENT):
+        return "unclear", f"a lookup failed ({type(outcome).__name__})"
+    if isinstance(outcome, OrchestraError):  # 400, 401, 5xx, an unusable answer
+        return "undetermined", f"the gateway could not answer the lookup ({type(outcome).__name__})"
+    code = str(outcome.operation_result_code)
+    kind = str(outcome.operation_type)
+    amount = outcome.amount
+    seen = f"the transaction's latest operation is a {kind} of {amount} ({code})"
+    if code == "NotImplemented":
+        return "undetermined", "the gateway does not support status lookups (NotImplemented)"
+    if t.operation in ORIGINALS:
+        return _judge_original(t, kind, code, amount, seen)
+    return _judge_follow_up(t, kind, code, amount, seen)
+
+
+def _result_step(code: str, seen: str) -> tuple[_Step, str]:
+    if code in _LANDED:
+        return "succeeded", seen
+    if code == "Rejected":
+        return "declined", seen
+    if code == "TemporaryFailure":
+        return "unclear", f"{seen}: the gateway may still complete it"
+    return "undetermined", f"{seen}: a result code that proves nothing"
+
+
+def _judge_original(
+    t: _Target, kind: str, code: str, amount: object, seen: str
+) -> tuple[_Step, str]:
+    if kind in t.kinds:
+        if t.amount is not None and not _same(t.amount, amount):
+            return "unclear", f"{seen}, not {t.amount:.2f}: another payment with this myRef?"
+        return _result_step(code, seen)
+    if kind in FOLLOW_UPS.values():
+        if code in _LANDED:  # a follow-up landed on it: the original took place
+            return "succeeded", f"{seen}: the original took place"
+        return "undetermined", f"{seen}: it does not show whether the original succeeded"
+    return "undetermined", f"{seen}, not a {t.kind}"
+
+
+def _judge_follow_up(
+    t: _Target, kind: str, code: str, amount: object, seen: str
+) -> tuple[_Step, str]:
+    """The lookup reports the transaction's latest operation; which follow-up it is follows
+    from what this client sent (assumed: no other process sends follow-ups on it)."""
+    if kind in ORIGINALS.values():
+        return "absent", f"{seen}: no follow-up has landed on it"
+    if t.evicted:
+        return "undetermined", (
+            f"{seen}; this client no longer holds its record of the transaction's follow-ups "
+            "(more than it keeps), so it cannot tell which one the lookup reports"
+        )
+    record, this = t.record, t.this
+    incomplete = record is not None and not record.complete
+    others = [e for e in (record.follow_ups if record else []) if e is not this and not e.void]
+    if kind == t.kind:
+        if not _same(t.amount, amount):
+            return "unclear", f"{seen}, not {t.what}"
+        twins = [e for e in others if e.kind == kind and _same(e.amount, amount)]
+        if twins or incomplete:
+            return "undetermined", (
+                f"{seen}, but this client also sent another {kind.lower()} of that amount on "
+                f"the transaction: the lookup cannot tell which one it reports"
+            )
+        step, why = _result_step(code, seen)
+        if this is None and step in ("succeeded", "declined"):
+            why += (
+                "; this client has no record of it, so the verdict assumes no other "
+                f"{kind.lower()} of that amount was sent on the transaction"
+            )
+        return step, why
+    if this is None or incomplete:
+        return "undetermined", (
+            f"{seen}; this client has no record of {t.what}, so it cannot tell whether the "
+            f"{kind.lower()} came before or after it"
+        )
+    same = [e for e in others if e.kind == kind and _same(e.amount, amount)]
+    if any(e.may_follow(this) for e in same):
+        return "undetermined", (
+            f"{seen}, which this client sent after (or while) {t.what} was sent: it hides "
+            f"whether {t.what} landed"
+        )
+    if not same:
+        return "undetermined", (
+            f"{seen}, which this client did not send: it may have come after {t.what}"
+        )
+    return "absent", f"{seen}, which was answered before {t.what} was sent"
+
+
+class _Window:
+    """The bounded wait: backoff between lookups, each with what is left as its deadline."""
+
+    def __init__(
+        self, target: _Target, wait: float, clock: Callable[[], float], log: FollowUpLog
+    ) -> None:
+        if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
+            raise RequestValidationError(
+                "wait must be a number of seconds, 0 or more", field="wait"
+            )
+        self.target = target
+        self.log = log
+        self.wait = float(wait)
+        self.clock = clock
+        self.end = clock() + self.wait
+        self.delay = RECONCILE_WAIT_INITIAL
+        self.lookups = 0
+        self.result: OperationResult | None = None
+        self.unclear: str | None = None
+        self.first_absent: float | None = None
+        self.last_absent = 0.0
+        self.absent_why = ""
+
+    def left(self) -> float:
+        return self.end - self.clock()
+
+    def take(self, outcome: OperationResult | OrchestraError) -> Reconciliation | None:
+        """Weigh one lookup's answer: the verdict when it is final, else None."""
+        self.lookups += 1
+        if not isinstance(outcome, OrchestraError):
+            self.result = outcome
+        elif getattr(outcome, "result", None) is not None:
+            self.result = getattr(outcome, "result", None)
+        step, why = _judge(self.target, outcome)
+        if step in ("succeeded", "declined", "undetermined"):
+            verdict: Verdict = step
+            return Reconciliation(verdict, self.result, self.lookups, why)
+        if step == "unclear":
+            self.unclear = why
+        else:
+            now = self.clock()
+            if self.first_absent is None:
+                self.first_absent = now
+            self.last_absent = now
+            self.absent_why = why
+        return None
+
+    def pause(self) -> float | None:
+        """Seconds to wait before the next lookup, or None when the wait is over (the last
+        lookup keeps ``RECONCILE_LOOKUP_TIME`` seconds to answer in)."""
+        room = self.left() - RECONCILE_LOOKUP_TIME
+        if room <= 0:
+            return None
+        pause = min(self.delay, room)
+        self.delay = min(self.delay * 2, RECONCILE_WAIT_MAX)
+        return pause
+
+    def learn(self, outcome: Reconciliation) -> Reconciliation:
+        """What the verdict proves about this follow-up goes into the client's record: one
+        not found never landed (its resend can then be told from it)."""
+        this = self.target.this
+        if this is not None and outcome.verdict != "undetermined":
+            self.log.resolved(this, landed=outcome.verdict != "not_found")
+        return outcome
+
+    def verdict(self) -> Reconciliation:
+        n = self.lookups
+        if self.unclear is not None:
+            return Reconciliation("undetermined", self.result, n, self.unclear)
+        if self.first_absent is None:
+            return Reconciliation(
+                "undetermined",
+                None,
+                n,
+                f"wait={self.wait:g} s left no time for a lookup; a 'not_found' needs lookups "
+                f"over at least {RECONCILE_MIN_WINDOW:g} s",
+            )
+        span = self.last_absent - self.first_absent
+        found = f"{n} lookup{'s' if n != 1 else ''} over {span:.1f} s: {self.absent_why}"
+        if n >= 2 and span >= RECONCILE_MIN_WINDOW:
+            return Reconciliation("not_found", self.result, n, found)
+        return Reconciliation(
+            "undetermined",
+            self.result,
+            n,
+            f"{found}; but a 'not_found' needs lookups over at least "
+            f"{RECONCILE_MIN_WINDOW:g} s (the gateway may still be processing it): pass "
+            f"wait= of at least {RECONCILE_MIN_WINDOW + RECONCILE_LOOKUP_TIME:g} s",
+        )
+
+
+def _begin(
+    gateway: PaymentGateway | AsyncPaymentGateway,
+    error: OutcomeUnknownError | None,
+    kwargs: dict[str, Any],
+    wait: float,
+) -> _Window:
+    client: Any = gateway._client  # Orchestra or AsyncOrchestra (or a with_options copy)
+    if client._http.is_closed:
+        name = type(client).__name__
+        raise ClientClosedError(
+            f"reconcile: this {name} was closed; nothing was sent. Reconcile with an open "
+            f"{name} (the error carries everything it needs)."
+        )
+    pipe = client._pipeline
+    return _Window(_target(error, pipe.follow_ups, **kwargs), wait, pipe.clock, pipe.follow_ups)
+
+
+Lookup = Callable[[StatusParams, float], Any]
+
+
+def _lookups(window: _Window) -> Generator[float | None, Any, Reconciliation]:
+    """The reconciliation as steps: yields None for a lookup (sent back its result or
+    ``OrchestraError``), or seconds to wait; returns the verdict."""
+    while window.left() > 0:
+        done = window.take((yield None))
+        if done is not None:
+            return window.learn(done)
+        pause = window.pause()
+        if pause is None:
+            break
+        yield pause
+    return window.learn(window.verdict())
+
+
+class ReconcilingPaymentGateway(PaymentGateway):
+    """Payment gateway operations, plus ``reconcile``."""
+
+    __slots__ = ()
+
+    def reconcile(
+        self,
+        error: OutcomeUnknownError | None = None,
+        *,
+        my_ref: str | None = None,
+        ref_trans_id: str | None = None,
+        operation: str | None = None,
+        amount: float | Decimal | None = None,
+        payment_gateway_account_name: str | None = None,
+        payment_gateway_account: Any = None,
+        wait: float = DEFAULT_RECONCILE_WAIT,
+    ) -> Reconciliation:
+        """Find out what became of a money-moving request whose answer was lost.
+
+        Asks ``status`` (never a money-moving call) with backoff until a definite answer or
+        until ``wait`` seconds have passed; ``wait`` bounds the whole call.
+
+        Args:
+            error: the ``OutcomeUnknownError``; or, for a caller who stored the reference
+                and lost the exception, ``my_ref=`` (charge/authorize) or ``ref_trans_id=``
+                with ``operation=`` ("capture", "refund", "void") and ``amount=`` (required),
+                with ``payment_gateway_account_name=`` (or ``payment_gateway_account=``).
+            wait: the longest time the call takes, in seconds. A ``"not_found"`` needs lookups
+                over at least ``RECONCILE_MIN_WINDOW`` (10 s), so a shorter wait can only
+                answer ``"succeeded"``, ``"declined"`` or ``"undetermined"``.
+
+        Returns:
+            a ``Reconciliation`` with ``verdict``, ``reason`` and ``result``.
+
+        Raises:
+            RequestValidationError: nothing to look the request up by.
+            ClientClosedError: the client was closed.
+        """
+        window = _begin(self, error, _reconcile_args(locals()), wait)
+        sleep = self._client._pipeline.sleep  # type: ignore[attr-defined]
+        steps = _lookups(window)
+        try:
+            step = next(steps)
+            while True:
+                if step is None:
+                    try:
+                        outcome: Any = self.status(window.target.body, deadline=window.left())
+                    except ClientClosedError:
+                        raise  # closed while reconciling
+                    except OrchestraError as exc:
+                        outcome = exc
+                    step = steps.send(outcome)
+                else:
+                    sleep(step)
+                    step = steps.send(None)
+        except StopIteration as stop:
+            verdict: Reconciliation = stop.value
+            return verdict
+
+
+class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
+    """Payment gateway operations, plus ``reconcile`` (async)."""
+
+    __slots__ = ()
+
+    async def reconcile(
+        self,
+        error: OutcomeUnknownError | None = None,
+        *,
+        my_ref: str | None = None,
+        ref_trans_id: str | None = None,
+        operation: str | None = None,
+        amount: float | Decimal | None = None,
+        payment_gateway_account_name: str | None = None,
+        payment_gateway_account: Any = None,
+        wait: float = DEFAULT_RECONCILE_WAIT,
+    ) -> Reconciliation:
+        """Find out what became of a money-moving request whose answer was lost.
+
+        The async twin of ``Orchestra.payment_gateway.reconcile``: same arguments, same
+        verdicts.
+        """
+        window = _begin(self, error, _reconcile_args(locals()), wait)
+        sleep: Callable[[float], Awaitable[None]] = self._client._pipeline.sleep  # type: ignore[attr-defined]
+        steps = _lookups(window)
+        try:
+            step = next(steps)
+            while True:
+                if step is not None:
+                    await sleep(step)
+                    step = steps.send(None)
+                    continue
+                try:
+                    outcome: Any = await self.status(window.target.body, deadline=window.left())
+                except ClientClosedError:
+                    raise  # closed while reconciling
+                except OrchestraError as exc:
+                    outcome = exc
+                step = steps.send(outcome)
+        except StopIteration as stop:
+            verdict: Reconciliation = stop.value
+            return verdict
+
+
+def _reconcile_args(given: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "my_ref": given["my_ref"],
+        "ref_trans_id": given["ref_trans_id"],
+        "operation": given["operation"],
+        "amount": given["amount"],
+        "account_name": given["payment_gateway_account_name"],
+        "account": given["payment_gateway_account"],
+    }

@@ -11,14 +11,34 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
-from urllib.parse import quote
 
 from . import _generated_params as params
-from ._base import (
+from ._generated_operations import (
+    OP_GATEWAY_AUTHORIZE,
+    OP_GATEWAY_CAPTURE,
+    OP_GATEWAY_CHARGE,
+    OP_GATEWAY_LIST,
+    OP_GATEWAY_REFUND,
+    OP_GATEWAY_STATUS,
+    OP_GATEWAY_TOKENIZE,
+    OP_GATEWAY_VOID,
+    OP_PAYMENT_GATEWAY_ACCOUNT_DELETE,
+    OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE,
+    OP_PAYMENT_GATEWAY_ACCOUNT_SET,
+    OP_PAYMENT_GATEWAY_ACCOUNTS_LIST,
+    OP_START_SESSION,
+    OP_STORE_STRING_TOKEN,
+    OP_STRING_TOKEN_DELETE,
+    OP_STRING_TOKEN_RETRIEVE,
+    OP_STRING_TOKEN_RETRIEVE_META_DATA,
+    OP_VALIDATE_API_KEY,
+    OP_VALIDATE_RESULTS,
+)
+from ._pipeline import (
+    UNSET,
     ApiResponse,
     AsyncCaller,
     AsyncResource,
-    Operation,
     SyncCaller,
     SyncResource,
     async_parsed,
@@ -60,218 +80,14 @@ if TYPE_CHECKING:
         StringTokenParams,
         TokenizeParams,
     )
-    from ._options import RequestOptions
+    from ._pipeline import RequestOptions
 
-OP_START_SESSION = Operation(
-    "StartSession",
-    "POST",
-    "/EWalletOperations",
-    re.compile("^/EWalletOperations$"),
-    retry="once",
-    success="object",
-    checks_result=False,
-)
-OP_VALIDATE_RESULTS = Operation(
-    "ValidateResults",
-    "POST",
-    "/EWalletOperations/validateResults",
-    re.compile("^/EWalletOperations/validateResults$"),
-    retry="once",
-    success="object",
-    checks_result=False,
-)
-OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE = Operation(
-    "PaymentGatewayAccountRetrieve",
-    "GET",
-    "/PaymentGatewayAccounts/{name}",
-    re.compile("^/PaymentGatewayAccounts/[^/]+$"),
-    retry="safe",
-    success="object",
-    checks_result=False,
-)
 OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE_NAME = re.compile("^[A-Za-z0-9]{3,64}$")
-OP_PAYMENT_GATEWAY_ACCOUNT_SET = Operation(
-    "PaymentGatewayAccountSet",
-    "PUT",
-    "/PaymentGatewayAccounts/{name}",
-    re.compile("^/PaymentGatewayAccounts/[^/]+$"),
-    retry="safe",
-    success="object",
-    checks_result=False,
-)
 OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME = re.compile("^[A-Za-z0-9]{3,64}$")
-OP_PAYMENT_GATEWAY_ACCOUNT_DELETE = Operation(
-    "PaymentGatewayAccountDelete",
-    "DELETE",
-    "/PaymentGatewayAccounts/{name}",
-    re.compile("^/PaymentGatewayAccounts/[^/]+$"),
-    retry="safe",
-    success="empty",
-    checks_result=False,
-)
 OP_PAYMENT_GATEWAY_ACCOUNT_DELETE_NAME = re.compile("^[A-Za-z0-9]{3,64}$")
-OP_PAYMENT_GATEWAY_ACCOUNTS_LIST = Operation(
-    "PaymentGatewayAccountsList",
-    "GET",
-    "/PaymentGatewayAccounts",
-    re.compile("^/PaymentGatewayAccounts$"),
-    retry="safe",
-    success="array",
-    checks_result=False,
-)
-OP_GATEWAY_LIST = Operation(
-    "GatewayList",
-    "GET",
-    "/PaymentGateway",
-    re.compile("^/PaymentGateway$"),
-    retry="safe",
-    success="array",
-    checks_result=False,
-)
-OP_GATEWAY_CHARGE = Operation(
-    "GatewayCharge",
-    "POST",
-    "/PaymentGateway/charge",
-    re.compile("^/PaymentGateway/charge$"),
-    retry="money",
-    success="object",
-    checks_result=True,
-    reported_as="Charge",
-    found_by="myRef",
-)
-OP_GATEWAY_AUTHORIZE = Operation(
-    "GatewayAuthorize",
-    "POST",
-    "/PaymentGateway/authorize",
-    re.compile("^/PaymentGateway/authorize$"),
-    retry="money",
-    success="object",
-    checks_result=True,
-    reported_as="PreAuth",
-    found_by="myRef",
-)
-OP_GATEWAY_CAPTURE = Operation(
-    "GatewayCapture",
-    "PUT",
-    "/PaymentGateway/capture",
-    re.compile("^/PaymentGateway/capture$"),
-    retry="money",
-    success="object",
-    checks_result=True,
-    reported_as="Capture",
-    found_by="refTransId",
-)
-OP_GATEWAY_TOKENIZE = Operation(
-    "GatewayTokenize",
-    "POST",
-    "/PaymentGateway/tokenize",
-    re.compile("^/PaymentGateway/tokenize$"),
-    retry="once",
-    success="object",
-    checks_result=False,
-)
-OP_GATEWAY_REFUND = Operation(
-    "GatewayRefund",
-    "PUT",
-    "/PaymentGateway/refund",
-    re.compile("^/PaymentGateway/refund$"),
-    retry="money",
-    success="object",
-    checks_result=True,
-    reported_as="Refund",
-    found_by="refTransId",
-)
-OP_GATEWAY_VOID = Operation(
-    "GatewayVoid",
-    "DELETE",
-    "/PaymentGateway/void",
-    re.compile("^/PaymentGateway/void$"),
-    retry="money",
-    success="object",
-    checks_result=True,
-    reported_as="Void",
-    found_by="refTransId",
-)
-OP_GATEWAY_STATUS = Operation(
-    "GatewayStatus",
-    "POST",
-    "/PaymentGateway/status",
-    re.compile("^/PaymentGateway/status$"),
-    retry="safe",
-    success="object",
-    checks_result=False,
-    lookup=True,
-)
-OP_VALIDATE_API_KEY = Operation(
-    "ValidateApiKey",
-    "GET",
-    "/Utils/apiKey",
-    re.compile("^/Utils/apiKey$"),
-    retry="safe",
-    success="object",
-    checks_result=False,
-)
-OP_STORE_STRING_TOKEN = Operation(
-    "StoreStringToken",
-    "POST",
-    "/StringTokens",
-    re.compile("^/StringTokens$"),
-    retry="once",
-    success="object",
-    checks_result=False,
-)
-OP_STRING_TOKEN_RETRIEVE = Operation(
-    "StringTokenRetrieve",
-    "GET",
-    "/StringTokens/{token}",
-    re.compile("^/StringTokens/[^/]+$"),
-    retry="safe",
-    success="object",
-    checks_result=False,
-)
 OP_STRING_TOKEN_RETRIEVE_TOKEN = re.compile("^[A-Za-z0-9]{32}$")
-OP_STRING_TOKEN_DELETE = Operation(
-    "StringTokenDelete",
-    "DELETE",
-    "/StringTokens/{token}",
-    re.compile("^/StringTokens/[^/]+$"),
-    retry="safe",
-    success="empty",
-    checks_result=False,
-)
 OP_STRING_TOKEN_DELETE_TOKEN = re.compile("^[A-Za-z0-9]{32}$")
-OP_STRING_TOKEN_RETRIEVE_META_DATA = Operation(
-    "StringTokenRetrieveMetaData",
-    "GET",
-    "/StringTokens/{token}/meta",
-    re.compile("^/StringTokens/[^/]+/meta$"),
-    retry="safe",
-    success="object",
-    checks_result=False,
-)
 OP_STRING_TOKEN_RETRIEVE_META_DATA_TOKEN = re.compile("^[A-Za-z0-9]{32}$")
-
-OPERATIONS: tuple[Operation, ...] = (
-    OP_START_SESSION,
-    OP_VALIDATE_RESULTS,
-    OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE,
-    OP_PAYMENT_GATEWAY_ACCOUNT_SET,
-    OP_PAYMENT_GATEWAY_ACCOUNT_DELETE,
-    OP_PAYMENT_GATEWAY_ACCOUNTS_LIST,
-    OP_GATEWAY_LIST,
-    OP_GATEWAY_CHARGE,
-    OP_GATEWAY_AUTHORIZE,
-    OP_GATEWAY_CAPTURE,
-    OP_GATEWAY_TOKENIZE,
-    OP_GATEWAY_REFUND,
-    OP_GATEWAY_VOID,
-    OP_GATEWAY_STATUS,
-    OP_VALIDATE_API_KEY,
-    OP_STORE_STRING_TOKEN,
-    OP_STRING_TOKEN_RETRIEVE,
-    OP_STRING_TOKEN_DELETE,
-    OP_STRING_TOKEN_RETRIEVE_META_DATA,
-)
 
 
 class EwalletRaw(SyncResource):
@@ -286,21 +102,19 @@ class EwalletRaw(SyncResource):
 
         POST /EWalletOperations.
         """
+        from orchestra_api.api.e_wallet_operations.start_session import _get_kwargs
         from orchestra_api.models.session_token import SessionToken
         from orchestra_api.models.start_session_request import StartSessionRequest
 
         return self._client._request(
             OP_START_SESSION,
-            {
-                "method": "POST",
-                "url": "/EWalletOperations",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, StartSessionRequest, params.START_SESSION_PARAMS_FIELDS
                 )
                 if body is not None
-                else None,
-            },
+                else UNSET,
+            ),
             SessionToken.from_dict,
             **options,
         )
@@ -312,16 +126,14 @@ class EwalletRaw(SyncResource):
 
         POST /EWalletOperations/validateResults.
         """
+        from orchestra_api.api.e_wallet_operations.validate_results import _get_kwargs
         from orchestra_api.models.e_wallet_result_data import EWalletResultData
 
         return self._client._request(
             OP_VALIDATE_RESULTS,
-            {
-                "method": "POST",
-                "url": "/EWalletOperations/validateResults",
-                "headers": {"Content-Type": "application/json"},
-                "json": check_str_body(body),
-            },
+            _get_kwargs(
+                body=check_str_body(body),
+            ),
             EWalletResultData.from_dict,
             **options,
         )
@@ -347,9 +159,15 @@ class GatewayAccountsRaw(SyncResource):
         from orchestra_api.models.gateway_account import GatewayAccount
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE_NAME)
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_account_retrieve import (
+            _get_kwargs,
+        )
+
         return self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE,
-            {"method": "GET", "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}"},
+            _get_kwargs(
+                name=name,
+            ),
             GatewayAccount.from_dict,
             **options,
         )
@@ -368,16 +186,18 @@ class GatewayAccountsRaw(SyncResource):
         from orchestra_api.models.gateway_account_input import GatewayAccountInput
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME)
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_account_set import (
+            _get_kwargs,
+        )
+
         return self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_SET,
-            {
-                "method": "PUT",
-                "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                name=name,
+                body=json_body(
                     body, GatewayAccountInput, params.GATEWAY_ACCOUNT_PARAMS_FIELDS
                 ),
-            },
+            ),
             GatewayAccount.from_dict,
             **options,
         )
@@ -389,12 +209,15 @@ class GatewayAccountsRaw(SyncResource):
         """
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_DELETE_NAME)
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_account_delete import (
+            _get_kwargs,
+        )
+
         return self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_DELETE,
-            {
-                "method": "DELETE",
-                "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
-            },
+            _get_kwargs(
+                name=name,
+            ),
             None,
             **options,
         )
@@ -406,11 +229,14 @@ class GatewayAccountsRaw(SyncResource):
 
         GET /PaymentGatewayAccounts.
         """
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_accounts_list import (
+            _get_kwargs,
+        )
         from orchestra_api.models.gateway_account_summary import GatewayAccountSummary
 
         return self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNTS_LIST,
-            {"method": "GET", "url": "/PaymentGatewayAccounts"},
+            _get_kwargs(),
             parse_list(GatewayAccountSummary.from_dict),
             **options,
         )
@@ -435,13 +261,14 @@ class PaymentGatewayRaw(SyncResource):
 
         GET /PaymentGateway.
         """
+        from orchestra_api.api.payment_gateway.gateway_list import _get_kwargs
         from orchestra_api.models.payment_gateway_description import (
             PaymentGatewayDescription,
         )
 
         return self._client._request(
             OP_GATEWAY_LIST,
-            {"method": "GET", "url": "/PaymentGateway"},
+            _get_kwargs(),
             parse_list(PaymentGatewayDescription.from_dict),
             **options,
         )
@@ -455,17 +282,15 @@ class PaymentGatewayRaw(SyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_charge import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return self._client._request(
             OP_GATEWAY_CHARGE,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/charge",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -479,17 +304,15 @@ class PaymentGatewayRaw(SyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_authorize import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return self._client._request(
             OP_GATEWAY_AUTHORIZE,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/authorize",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -505,19 +328,17 @@ class PaymentGatewayRaw(SyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_capture import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return self._client._request(
             OP_GATEWAY_CAPTURE,
-            {
-                "method": "PUT",
-                "url": "/PaymentGateway/capture",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
-            },
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -529,17 +350,15 @@ class PaymentGatewayRaw(SyncResource):
 
         POST /PaymentGateway/tokenize.
         """
+        from orchestra_api.api.payment_gateway.gateway_tokenize import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
         from orchestra_api.models.tokenize_request import TokenizeRequest
 
         return self._client._request(
             OP_GATEWAY_TOKENIZE,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/tokenize",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -553,17 +372,15 @@ class PaymentGatewayRaw(SyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_refund import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
         from orchestra_api.models.refund_request import RefundRequest
 
         return self._client._request(
             OP_GATEWAY_REFUND,
-            {
-                "method": "PUT",
-                "url": "/PaymentGateway/refund",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -579,19 +396,17 @@ class PaymentGatewayRaw(SyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_void import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return self._client._request(
             OP_GATEWAY_VOID,
-            {
-                "method": "DELETE",
-                "url": "/PaymentGateway/void",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
-            },
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -603,17 +418,15 @@ class PaymentGatewayRaw(SyncResource):
 
         POST /PaymentGateway/status.
         """
+        from orchestra_api.api.payment_gateway.gateway_status import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
         from orchestra_api.models.status_request import StatusRequest
 
         return self._client._request(
             OP_GATEWAY_STATUS,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/status",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -642,11 +455,12 @@ class UtilsRaw(SyncResource):
 
         GET /Utils/apiKey.
         """
+        from orchestra_api.api.utils.validate_api_key import _get_kwargs
         from orchestra_api.models.authentication_result import AuthenticationResult
 
         return self._client._request(
             OP_VALIDATE_API_KEY,
-            {"method": "GET", "url": "/Utils/apiKey"},
+            _get_kwargs(),
             AuthenticationResult.from_dict,
             **options,
         )
@@ -670,19 +484,17 @@ class StringTokensRaw(SyncResource):
 
         POST /StringTokens.
         """
+        from orchestra_api.api.string_tokens.store_string_token import _get_kwargs
         from orchestra_api.models.string_token_input import StringTokenInput
         from orchestra_api.models.string_token_meta import StringTokenMeta
 
         return self._client._request(
             OP_STORE_STRING_TOKEN,
-            {
-                "method": "POST",
-                "url": "/StringTokens",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, StringTokenInput, params.STRING_TOKEN_PARAMS_FIELDS
                 ),
-            },
+            ),
             StringTokenMeta.from_dict,
             **options,
         )
@@ -697,9 +509,13 @@ class StringTokensRaw(SyncResource):
         from orchestra_api.models.string_token import StringToken
 
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_TOKEN)
+        from orchestra_api.api.string_tokens.string_token_retrieve import _get_kwargs
+
         return self._client._request(
             OP_STRING_TOKEN_RETRIEVE,
-            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}"},
+            _get_kwargs(
+                token=token,
+            ),
             StringToken.from_dict,
             **options,
         )
@@ -713,9 +529,13 @@ class StringTokensRaw(SyncResource):
         """
 
         check_param("token", token, OP_STRING_TOKEN_DELETE_TOKEN)
+        from orchestra_api.api.string_tokens.string_token_delete import _get_kwargs
+
         return self._client._request(
             OP_STRING_TOKEN_DELETE,
-            {"method": "DELETE", "url": f"/StringTokens/{quote(token, safe='')}"},
+            _get_kwargs(
+                token=token,
+            ),
             None,
             **options,
         )
@@ -730,9 +550,15 @@ class StringTokensRaw(SyncResource):
         from orchestra_api.models.string_token_meta import StringTokenMeta
 
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_META_DATA_TOKEN)
+        from orchestra_api.api.string_tokens.string_token_retrieve_meta_data import (
+            _get_kwargs,
+        )
+
         return self._client._request(
             OP_STRING_TOKEN_RETRIEVE_META_DATA,
-            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}/meta"},
+            _get_kwargs(
+                token=token,
+            ),
             StringTokenMeta.from_dict,
             **options,
         )
@@ -811,21 +637,19 @@ class AsyncEwalletRaw(AsyncResource):
 
         POST /EWalletOperations.
         """
+        from orchestra_api.api.e_wallet_operations.start_session import _get_kwargs
         from orchestra_api.models.session_token import SessionToken
         from orchestra_api.models.start_session_request import StartSessionRequest
 
         return await self._client._request(
             OP_START_SESSION,
-            {
-                "method": "POST",
-                "url": "/EWalletOperations",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, StartSessionRequest, params.START_SESSION_PARAMS_FIELDS
                 )
                 if body is not None
-                else None,
-            },
+                else UNSET,
+            ),
             SessionToken.from_dict,
             **options,
         )
@@ -837,16 +661,14 @@ class AsyncEwalletRaw(AsyncResource):
 
         POST /EWalletOperations/validateResults.
         """
+        from orchestra_api.api.e_wallet_operations.validate_results import _get_kwargs
         from orchestra_api.models.e_wallet_result_data import EWalletResultData
 
         return await self._client._request(
             OP_VALIDATE_RESULTS,
-            {
-                "method": "POST",
-                "url": "/EWalletOperations/validateResults",
-                "headers": {"Content-Type": "application/json"},
-                "json": check_str_body(body),
-            },
+            _get_kwargs(
+                body=check_str_body(body),
+            ),
             EWalletResultData.from_dict,
             **options,
         )
@@ -872,9 +694,15 @@ class AsyncGatewayAccountsRaw(AsyncResource):
         from orchestra_api.models.gateway_account import GatewayAccount
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE_NAME)
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_account_retrieve import (
+            _get_kwargs,
+        )
+
         return await self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_RETRIEVE,
-            {"method": "GET", "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}"},
+            _get_kwargs(
+                name=name,
+            ),
             GatewayAccount.from_dict,
             **options,
         )
@@ -893,16 +721,18 @@ class AsyncGatewayAccountsRaw(AsyncResource):
         from orchestra_api.models.gateway_account_input import GatewayAccountInput
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_SET_NAME)
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_account_set import (
+            _get_kwargs,
+        )
+
         return await self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_SET,
-            {
-                "method": "PUT",
-                "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                name=name,
+                body=json_body(
                     body, GatewayAccountInput, params.GATEWAY_ACCOUNT_PARAMS_FIELDS
                 ),
-            },
+            ),
             GatewayAccount.from_dict,
             **options,
         )
@@ -916,12 +746,15 @@ class AsyncGatewayAccountsRaw(AsyncResource):
         """
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_DELETE_NAME)
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_account_delete import (
+            _get_kwargs,
+        )
+
         return await self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNT_DELETE,
-            {
-                "method": "DELETE",
-                "url": f"/PaymentGatewayAccounts/{quote(name, safe='')}",
-            },
+            _get_kwargs(
+                name=name,
+            ),
             None,
             **options,
         )
@@ -933,11 +766,14 @@ class AsyncGatewayAccountsRaw(AsyncResource):
 
         GET /PaymentGatewayAccounts.
         """
+        from orchestra_api.api.payment_gateway_accounts.payment_gateway_accounts_list import (
+            _get_kwargs,
+        )
         from orchestra_api.models.gateway_account_summary import GatewayAccountSummary
 
         return await self._client._request(
             OP_PAYMENT_GATEWAY_ACCOUNTS_LIST,
-            {"method": "GET", "url": "/PaymentGatewayAccounts"},
+            _get_kwargs(),
             parse_list(GatewayAccountSummary.from_dict),
             **options,
         )
@@ -962,13 +798,14 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         GET /PaymentGateway.
         """
+        from orchestra_api.api.payment_gateway.gateway_list import _get_kwargs
         from orchestra_api.models.payment_gateway_description import (
             PaymentGatewayDescription,
         )
 
         return await self._client._request(
             OP_GATEWAY_LIST,
-            {"method": "GET", "url": "/PaymentGateway"},
+            _get_kwargs(),
             parse_list(PaymentGatewayDescription.from_dict),
             **options,
         )
@@ -982,17 +819,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_charge import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return await self._client._request(
             OP_GATEWAY_CHARGE,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/charge",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1006,17 +841,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_authorize import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return await self._client._request(
             OP_GATEWAY_AUTHORIZE,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/authorize",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, ChargeRequest, params.CHARGE_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1032,19 +865,17 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_capture import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return await self._client._request(
             OP_GATEWAY_CAPTURE,
-            {
-                "method": "PUT",
-                "url": "/PaymentGateway/capture",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
-            },
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1056,17 +887,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         POST /PaymentGateway/tokenize.
         """
+        from orchestra_api.api.payment_gateway.gateway_tokenize import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
         from orchestra_api.models.tokenize_request import TokenizeRequest
 
         return await self._client._request(
             OP_GATEWAY_TOKENIZE,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/tokenize",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, TokenizeRequest, params.TOKENIZE_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1080,17 +909,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_refund import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
         from orchestra_api.models.refund_request import RefundRequest
 
         return await self._client._request(
             OP_GATEWAY_REFUND,
-            {
-                "method": "PUT",
-                "url": "/PaymentGateway/refund",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, RefundRequest, params.REFUND_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1106,19 +933,17 @@ class AsyncPaymentGatewayRaw(AsyncResource):
         Moves money: never retried after it may have reached Orchestra; an unknown outcome
         raises OutcomeUnknownError.
         """
+        from orchestra_api.api.payment_gateway.gateway_void import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
         from orchestra_api.models.operation_result import OperationResult
 
         return await self._client._request(
             OP_GATEWAY_VOID,
-            {
-                "method": "DELETE",
-                "url": "/PaymentGateway/void",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, CaptureVoidRequest, params.CAPTURE_VOID_PARAMS_FIELDS
                 ),
-            },
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1130,17 +955,15 @@ class AsyncPaymentGatewayRaw(AsyncResource):
 
         POST /PaymentGateway/status.
         """
+        from orchestra_api.api.payment_gateway.gateway_status import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
         from orchestra_api.models.status_request import StatusRequest
 
         return await self._client._request(
             OP_GATEWAY_STATUS,
-            {
-                "method": "POST",
-                "url": "/PaymentGateway/status",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
-            },
+            _get_kwargs(
+                body=json_body(body, StatusRequest, params.STATUS_PARAMS_FIELDS),
+            ),
             OperationResult.from_dict,
             **options,
         )
@@ -1169,11 +992,12 @@ class AsyncUtilsRaw(AsyncResource):
 
         GET /Utils/apiKey.
         """
+        from orchestra_api.api.utils.validate_api_key import _get_kwargs
         from orchestra_api.models.authentication_result import AuthenticationResult
 
         return await self._client._request(
             OP_VALIDATE_API_KEY,
-            {"method": "GET", "url": "/Utils/apiKey"},
+            _get_kwargs(),
             AuthenticationResult.from_dict,
             **options,
         )
@@ -1197,19 +1021,17 @@ class AsyncStringTokensRaw(AsyncResource):
 
         POST /StringTokens.
         """
+        from orchestra_api.api.string_tokens.store_string_token import _get_kwargs
         from orchestra_api.models.string_token_input import StringTokenInput
         from orchestra_api.models.string_token_meta import StringTokenMeta
 
         return await self._client._request(
             OP_STORE_STRING_TOKEN,
-            {
-                "method": "POST",
-                "url": "/StringTokens",
-                "headers": {"Content-Type": "application/json"},
-                "json": json_body(
+            _get_kwargs(
+                body=json_body(
                     body, StringTokenInput, params.STRING_TOKEN_PARAMS_FIELDS
                 ),
-            },
+            ),
             StringTokenMeta.from_dict,
             **options,
         )
@@ -1224,9 +1046,13 @@ class AsyncStringTokensRaw(AsyncResource):
         from orchestra_api.models.string_token import StringToken
 
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_TOKEN)
+        from orchestra_api.api.string_tokens.string_token_retrieve import _get_kwargs
+
         return await self._client._request(
             OP_STRING_TOKEN_RETRIEVE,
-            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}"},
+            _get_kwargs(
+                token=token,
+            ),
             StringToken.from_dict,
             **options,
         )
@@ -1240,9 +1066,13 @@ class AsyncStringTokensRaw(AsyncResource):
         """
 
         check_param("token", token, OP_STRING_TOKEN_DELETE_TOKEN)
+        from orchestra_api.api.string_tokens.string_token_delete import _get_kwargs
+
         return await self._client._request(
             OP_STRING_TOKEN_DELETE,
-            {"method": "DELETE", "url": f"/StringTokens/{quote(token, safe='')}"},
+            _get_kwargs(
+                token=token,
+            ),
             None,
             **options,
         )
@@ -1257,9 +1087,15 @@ class AsyncStringTokensRaw(AsyncResource):
         from orchestra_api.models.string_token_meta import StringTokenMeta
 
         check_param("token", token, OP_STRING_TOKEN_RETRIEVE_META_DATA_TOKEN)
+        from orchestra_api.api.string_tokens.string_token_retrieve_meta_data import (
+            _get_kwargs,
+        )
+
         return await self._client._request(
             OP_STRING_TOKEN_RETRIEVE_META_DATA,
-            {"method": "GET", "url": f"/StringTokens/{quote(token, safe='')}/meta"},
+            _get_kwargs(
+                token=token,
+            ),
             StringTokenMeta.from_dict,
             **options,
         )

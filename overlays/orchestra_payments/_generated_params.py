@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, NotRequired, Required, TypedDict
 
-from ._fields import Fields
+from ._generated_operations import Fields
 
 if TYPE_CHECKING:
     from decimal import Decimal

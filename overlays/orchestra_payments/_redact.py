@@ -22,9 +22,11 @@ import re
 import threading
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
+
+from ._generated_operations import TOKEN_PATHS
 
 REDACTED = "<redacted>"
 EXCERPT_LIMIT = 200
@@ -230,6 +232,11 @@ class Redacted(Exception):
 STAND_IN: list[type[BaseException]] = [Redacted]
 
 
+def stand_in_with(kind: type[BaseException]) -> None:
+    """The exception type that stands in for a redacted one (the client's ``RedactedError``)."""
+    STAND_IN.append(kind)
+
+
 def _safe_arg(arg: object, secrets: tuple[str, ...]) -> object:
     if isinstance(arg, str):
         return redact_text(arg, secrets)
@@ -329,9 +336,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: show its template only
             message = str(record.msg)
-        clean = redact_text(message)
-        for rewrite in _REWRITES:
-            clean = rewrite(clean)
+        clean = redact_token_ids(redact_text(message))
         if clean != message or record.args:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
@@ -341,31 +346,43 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
-_REWRITES: list[Callable[[str], str]] = []
+
+# A string token's id is the handle of a vaulted card number. httpx logs every request at INFO
+# (``HTTP Request: GET https://.../StringTokens/<id> "HTTP/1.1 200 OK"``): the id in a logged
+# URL becomes ``<redacted>``.
+_TOKEN_ID = re.compile(
+    "(" + "|".join(re.escape(prefix) for prefix in TOKEN_PATHS) + r")(?!<redacted>)[^/?#\s\"'<>]+"
+    if TOKEN_PATHS
+    else r"(?!)"
+)
 
 
-def install_log_filter(
-    *rewrites: Callable[[str], str], stand_in: type[BaseException] | None = None
-) -> None:
+def redact_token_ids(text: str) -> str:
+    """Text with the token id in every string-token URL or path replaced by ``<redacted>``."""
+    return _TOKEN_ID.sub(rf"\g<1>{REDACTED}", text)
+
+
+def install_log_filter() -> None:
     """Put the redacting filter on the loggers of this library and of httpx/httpcore (a filter
-    on a parent logger does not see its children's records, hence the list and the scan).
+    on a parent logger does not see its children's records, hence the list and the scan):
+    once per process, on the first client built."""
+    global _installed
+    if _installed:
+        return
+    with _known_lock:
+        _installed = True
+        existing = [
+            name
+            for name, logger in list(logging.root.manager.loggerDict.items())
+            if isinstance(logger, logging.Logger) and name.startswith(_PREFIXES)
+        ]
+        for name in (*_LOGGERS, *existing):
+            logger = logging.getLogger(name)
+            if _FILTER not in logger.filters:
+                logger.addFilter(_FILTER)
 
-    ``rewrites`` are further rules applied to every log message after the redaction (e.g. the
-    string-token ids in URLs), each installed once."""
-    for rewrite in rewrites:
-        if rewrite not in _REWRITES:
-            _REWRITES.append(rewrite)
-    if stand_in is not None and STAND_IN[-1] is not stand_in:
-        STAND_IN.append(stand_in)
-    existing = [
-        name
-        for name, logger in list(logging.root.manager.loggerDict.items())
-        if isinstance(logger, logging.Logger) and name.startswith(_PREFIXES)
-    ]
-    for name in (*_LOGGERS, *existing):
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+
+_installed = False
 
 
 def scrub_model(value: Any, secrets: Iterable[str] = (), _depth: int = 0) -> None:

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -13,17 +14,18 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: StartSessionRequest | Unset = UNSET,
+    body: StartSessionRequest | Mapping[str, Any] | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
+        "extensions": {"operation_id": "start_session"},
         "url": "/EWalletOperations",
     }
 
     if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
+        _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -69,7 +71,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: StartSessionRequest | Unset = UNSET,
+    body: StartSessionRequest | Mapping[str, Any] | Unset = UNSET,
 ) -> Response[SessionToken | ValidationErrorMessage]:
     """Start an eWallet session
 
@@ -88,9 +90,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -98,7 +98,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: StartSessionRequest | Unset = UNSET,
+    body: StartSessionRequest | Mapping[str, Any] | Unset = UNSET,
 ) -> SessionToken | ValidationErrorMessage | None:
     """Start an eWallet session
 
@@ -122,7 +122,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: StartSessionRequest | Unset = UNSET,
+    body: StartSessionRequest | Mapping[str, Any] | Unset = UNSET,
 ) -> Response[SessionToken | ValidationErrorMessage]:
     """Start an eWallet session
 
@@ -141,7 +141,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -149,7 +149,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: StartSessionRequest | Unset = UNSET,
+    body: StartSessionRequest | Mapping[str, Any] | Unset = UNSET,
 ) -> SessionToken | ValidationErrorMessage | None:
     """Start an eWallet session
 

@@ -18,6 +18,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
+        "extensions": {"operation_id": "validate_results"},
         "url": "/EWalletOperations/validateResults",
     }
 
@@ -86,9 +87,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -139,7 +138,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 

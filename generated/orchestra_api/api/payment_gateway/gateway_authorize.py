@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -13,16 +14,17 @@ from ...types import Response
 
 def _get_kwargs(
     *,
-    body: ChargeRequest,
+    body: ChargeRequest | Mapping[str, Any],
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
+        "extensions": {"operation_id": "gateway_authorize"},
         "url": "/PaymentGateway/authorize",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -86,7 +88,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: ChargeRequest,
+    body: ChargeRequest | Mapping[str, Any],
 ) -> Response[Any | OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway authorize operation
 
@@ -117,9 +119,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -127,7 +127,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: ChargeRequest,
+    body: ChargeRequest | Mapping[str, Any],
 ) -> Any | OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway authorize operation
 
@@ -163,7 +163,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: ChargeRequest,
+    body: ChargeRequest | Mapping[str, Any],
 ) -> Response[Any | OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway authorize operation
 
@@ -194,7 +194,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -202,7 +202,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: ChargeRequest,
+    body: ChargeRequest | Mapping[str, Any],
 ) -> Any | OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway authorize operation
 

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -13,16 +14,17 @@ from ...types import Response
 
 def _get_kwargs(
     *,
-    body: RefundRequest,
+    body: RefundRequest | Mapping[str, Any],
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "put",
+        "extensions": {"operation_id": "gateway_refund"},
         "url": "/PaymentGateway/refund",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -86,7 +88,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundRequest | Mapping[str, Any],
 ) -> Response[Any | OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway refund operation
 
@@ -108,9 +110,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -118,7 +118,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundRequest | Mapping[str, Any],
 ) -> Any | OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway refund operation
 
@@ -145,7 +145,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundRequest | Mapping[str, Any],
 ) -> Response[Any | OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway refund operation
 
@@ -167,7 +167,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: RefundRequest,
+    body: RefundRequest | Mapping[str, Any],
 ) -> Any | OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway refund operation
 

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -13,16 +14,17 @@ from ...types import Response
 
 def _get_kwargs(
     *,
-    body: StatusRequest,
+    body: StatusRequest | Mapping[str, Any],
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
+        "extensions": {"operation_id": "gateway_status"},
         "url": "/PaymentGateway/status",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -73,7 +75,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: StatusRequest,
+    body: StatusRequest | Mapping[str, Any],
 ) -> Response[OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway status operation
 
@@ -95,9 +97,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -105,7 +105,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: StatusRequest,
+    body: StatusRequest | Mapping[str, Any],
 ) -> OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway status operation
 
@@ -132,7 +132,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: StatusRequest,
+    body: StatusRequest | Mapping[str, Any],
 ) -> Response[OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway status operation
 
@@ -154,7 +154,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -162,7 +162,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: StatusRequest,
+    body: StatusRequest | Mapping[str, Any],
 ) -> OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway status operation
 

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -13,16 +14,17 @@ from ...types import Response
 
 def _get_kwargs(
     *,
-    body: TokenizeRequest,
+    body: TokenizeRequest | Mapping[str, Any],
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
+        "extensions": {"operation_id": "gateway_tokenize"},
         "url": "/PaymentGateway/tokenize",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -81,7 +83,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: TokenizeRequest,
+    body: TokenizeRequest | Mapping[str, Any],
 ) -> Response[Any | OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway tokenize operation
 
@@ -104,9 +106,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -114,7 +114,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: TokenizeRequest,
+    body: TokenizeRequest | Mapping[str, Any],
 ) -> Any | OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway tokenize operation
 
@@ -142,7 +142,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: TokenizeRequest,
+    body: TokenizeRequest | Mapping[str, Any],
 ) -> Response[Any | OperationResult | ValidationErrorMessage]:
     """Perform a payment gateway tokenize operation
 
@@ -165,7 +165,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -173,7 +173,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: TokenizeRequest,
+    body: TokenizeRequest | Mapping[str, Any],
 ) -> Any | OperationResult | ValidationErrorMessage | None:
     """Perform a payment gateway tokenize operation
 

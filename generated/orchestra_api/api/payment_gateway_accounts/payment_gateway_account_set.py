@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -15,18 +16,19 @@ from ...types import Response
 def _get_kwargs(
     name: str,
     *,
-    body: GatewayAccountInput,
+    body: GatewayAccountInput | Mapping[str, Any],
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "put",
+        "extensions": {"operation_id": "payment_gateway_account_set"},
         "url": "/PaymentGatewayAccounts/{name}".format(
             name=quote(str(name), safe=""),
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = dict(body) if isinstance(body, Mapping) else body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -73,7 +75,7 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: GatewayAccountInput,
+    body: GatewayAccountInput | Mapping[str, Any],
 ) -> Response[GatewayAccount | ValidationErrorMessage]:
     """Add or Replace a Payment Gateway Account
 
@@ -99,9 +101,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -110,7 +110,7 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: GatewayAccountInput,
+    body: GatewayAccountInput | Mapping[str, Any],
 ) -> GatewayAccount | ValidationErrorMessage | None:
     """Add or Replace a Payment Gateway Account
 
@@ -142,7 +142,7 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: GatewayAccountInput,
+    body: GatewayAccountInput | Mapping[str, Any],
 ) -> Response[GatewayAccount | ValidationErrorMessage]:
     """Add or Replace a Payment Gateway Account
 
@@ -168,7 +168,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -177,7 +177,7 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: GatewayAccountInput,
+    body: GatewayAccountInput | Mapping[str, Any],
 ) -> GatewayAccount | ValidationErrorMessage | None:
     """Add or Replace a Payment Gateway Account
 

@@ -16,6 +16,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
+        "extensions": {"operation_id": "string_token_delete"},
         "url": "/StringTokens/{token}".format(
             token=quote(str(token), safe=""),
         ),
@@ -86,9 +87,7 @@ def sync_detailed(
         token=token,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -143,7 +142,7 @@ async def asyncio_detailed(
         token=token,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 

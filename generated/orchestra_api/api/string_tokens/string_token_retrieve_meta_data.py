@@ -17,6 +17,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
+        "extensions": {"operation_id": "string_token_retrieve_meta_data"},
         "url": "/StringTokens/{token}/meta".format(
             token=quote(str(token), safe=""),
         ),
@@ -90,9 +91,7 @@ def sync_detailed(
         token=token,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send(kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -151,7 +150,7 @@ async def asyncio_detailed(
         token=token,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.asend(kwargs)
 
     return _build_response(client=client, response=response)
 

@@ -1,7 +1,9 @@
-"""How AsyncOrchestra reaches the network: a fair queue in front of connection pools, over
-httpx's own transport or, with the ``aiohttp`` extra, over aiohttp (``_aiohttp.py``).
+"""How a client reaches the network: httpx transports, and for AsyncOrchestra a fair queue in
+front of its connection pools, over httpx's own transport or, with the ``aiohttp`` extra, over
+aiohttp (``_aiohttp.py``). A transport here does what an httpx transport does: send (and wait
+its turn); every decision about tries and answers is made above it (``_pipeline``).
 
-    AsyncRetryTransport -> QueuedTransport -> httpx.AsyncHTTPTransport x N | AiohttpBackend
+    PerLoop -> QueuedTransport -> httpx.AsyncHTTPTransport x N | AiohttpBackend
 
 Waiting for a connection happens in the queue (a FIFO of futures: cheap and first come, first
 served), never inside httpcore's pool, whose cost grows with the number of requests waiting in
@@ -9,15 +11,17 @@ it. The queue lets through as many requests as there are connections (``max_conn
 and holds a place until the response is closed, so no pool below is ever full. The httpx
 backend splits its connections over small pools (``_shards``).
 
-A try that waits longer than its pool timeout was never sent: it raises ``PoolTimeoutError``
-(logged), which the retry transport does not retry, since sending again would join the same
-queue at its end. The wait happens inside each try, so it counts against the retry budget.
+A try that waits longer than its pool timeout was never sent: it raises ``QueueTimeout`` (an
+``httpx.PoolTimeout``), which the pipeline does not retry, since sending again would join the
+same queue at its end. The wait happens inside each try, so it counts against the budget.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import ssl
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
@@ -25,20 +29,44 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from . import _constants as c
-from ._base import Operation
-from ._exceptions import ConfigurationError, PoolTimeoutError
-from ._tls import default_tls
+from ._errors import ConfigurationError
 
 if TYPE_CHECKING:
     import asyncio  # imported where a call first waits
-    import ssl
 
 logger = logging.getLogger("orchestra_payments")
 
 HttpBackend = Literal["httpx", "aiohttp"]
 BACKENDS: tuple[str, ...] = HttpBackend.__args__  # type: ignore[attr-defined]
-Classifier = Callable[[httpx.Request], Operation | None]
+
+# Idle connections close after 4 s, before a server's usual 5 s keep-alive timeout: a request
+# sent on a connection the server is closing gets no answer, an unknown outcome for a payment.
+DEFAULT_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=20, keepalive_expiry=4.0
+)
+# The async httpx backend splits limits.max_connections over pools of at most this many.
+HTTPCORE_POOL_SIZE = 5
+
+
+@functools.cache
+def default_tls() -> ssl.SSLContext:
+    """One TLS context for every client, pool and event loop of the process: loading the CA
+    bundle costs some 20 to 40 ms each time (httpx makes one per transport)."""
+    return httpx.create_ssl_context()
+
+
+def sync_transport(limits: httpx.Limits, proxy: str | httpx.Proxy | None) -> httpx.BaseTransport:
+    return httpx.HTTPTransport(limits=limits, proxy=proxy, verify=default_tls())
+
+
+class QueueTimeout(httpx.PoolTimeout):
+    """No connection came free within the pool timeout: the request was not sent."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request, waited: float, busy: int, waiting: int
+    ) -> None:
+        super().__init__(message, request=request)
+        self.waited, self.busy, self.waiting = waited, busy, waiting
 
 
 class FairQueue:
@@ -144,7 +172,6 @@ class QueuedTransport(httpx.AsyncBaseTransport):
         self,
         pools: Sequence[tuple[httpx.AsyncBaseTransport, int]],
         *,
-        classify: Classifier,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.pools = [transport for transport, _ in pools]
@@ -152,7 +179,6 @@ class QueuedTransport(httpx.AsyncBaseTransport):
         # keeps using the same warm connections.
         self._places = [i for i, (_, size) in enumerate(pools) for _ in range(size)]
         self.queue = FairQueue(len(self._places))
-        self.classify = classify
         self.clock = clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -178,22 +204,13 @@ class QueuedTransport(httpx.AsyncBaseTransport):
         self._places.append(pool)
         self.queue.release()
 
-    def _timed_out(self, request: httpx.Request, waited: float) -> PoolTimeoutError:
-        op = self.classify(request)
-        name = op.operation_id if op else f"{request.method} {request.url.path}"
-        logger.warning(
-            "not sending %s: no connection came free in %.1f s (%d busy, %d waiting)",
-            name,
-            waited,
-            self.queue.in_use,
-            self.queue.waiting,
-        )
-        return PoolTimeoutError(
-            f"{name}: not sent: all {self.queue.slots} connections stayed busy for {waited:.1f} s "
-            "(the pool timeout). Nothing reached Orchestra, so sending again is safe; make "
-            "fewer calls at once, or raise limits.max_connections or the pool timeout.",
-            operation=name,
+    def _timed_out(self, request: httpx.Request, waited: float) -> QueueTimeout:
+        return QueueTimeout(
+            f"all {self.queue.slots} connections stayed busy for {waited:.1f} s (the pool timeout)",
+            request=request,
             waited=waited,
+            busy=self.queue.in_use,
+            waiting=self.queue.waiting,
         )
 
     async def aclose(self) -> None:
@@ -207,9 +224,8 @@ def async_transport(
     *,
     limits: httpx.Limits,
     proxy: str | httpx.Proxy | None,
-    classify: Classifier,
 ) -> httpx.AsyncBaseTransport:
-    """The transport under the retries: the caller's own as it is, else the backend's pool
+    """The client's transport: the caller's own as it is, else the backend's pool
     behind a fair queue sized from ``limits.max_connections`` (no queue when that is None)."""
     if backend not in BACKENDS:
         raise ConfigurationError(
@@ -232,9 +248,9 @@ def async_transport(
         tls = default_tls() if backend == "httpx" else None
         pools = [
             (_pool(backend, limits, proxy, size, tls), size)
-            for size in _shards(backend, connections, c.HTTPCORE_POOL_SIZE)
+            for size in _shards(backend, connections, HTTPCORE_POOL_SIZE)
         ]
-        return QueuedTransport(pools, classify=classify)
+        return QueuedTransport(pools)
 
     return PerLoop(build)
 
@@ -342,7 +358,7 @@ def _pool(
     if backend == "aiohttp":
         from ._aiohttp import AiohttpBackend
 
-        return AiohttpBackend(limits=limits, proxy=proxy)
+        return AiohttpBackend(limits=limits, proxy=proxy, verify=default_tls())
     if size is not None:
         # httpcore closes an idle connection whenever its pool holds more connections in all
         # than max_keepalive_connections, so a pool larger than that opens a new connection

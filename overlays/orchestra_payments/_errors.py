@@ -31,14 +31,20 @@ Messages never contain the API key, card numbers, CVVs, token payloads or creden
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._redact import redact_text
+from ._generated_operations import FOLLOW_UPS, ORIGINALS
+from ._redact import redact_text, stand_in_with
 
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
+
+    from ._generated_operations import Operation
 
 
 class OrchestraError(Exception):
@@ -55,6 +61,9 @@ class OrchestraError(Exception):
 class RedactedError(OrchestraError):
     """Stands in an exception's cause chain for an exception whose details held a secret (an
     API key, a card number): its message names the type it replaces."""
+
+
+stand_in_with(RedactedError)
 
 
 class ConfigurationError(OrchestraError):
@@ -273,3 +282,117 @@ def moved_nothing(error: BaseException) -> bool:
     return isinstance(error, MOVED_NOTHING) or (
         isinstance(error, APIConnectionError) and not isinstance(error, OutcomeUnknownError)
     )
+
+
+# --- an unknown outcome: what it was, and what to do ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a request said that a reconciliation needs (no card data, no credentials)."""
+
+    my_ref: str | None = None
+    ref_trans_id: str | None = None
+    account_name: str | None = None
+    amount: float | None = None
+
+
+def facts_of_body(body: Any) -> Facts:
+    if not isinstance(body, dict):
+        return Facts()
+
+    def text(key: str) -> str | None:
+        value = body.get(key)
+        return value if isinstance(value, str) else None
+
+    amount = body.get("amount")
+    return Facts(
+        my_ref=text("myRef"),
+        ref_trans_id=text("refTransId"),
+        account_name=text("paymentGatewayAccountName"),
+        amount=_number(amount),
+    )
+
+
+def _number(value: object) -> float | None:
+    """An amount as sent (int, float or Decimal), as a float for comparing with what status
+    reports; None when it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def advice(operation: str, facts: Facts) -> str:
+    """The next step, right for this operation."""
+    if operation in ORIGINALS and not facts.my_ref:
+        return (
+            "It was sent without myRef, so status cannot find it: check the gateway's own "
+            "records before sending it again (the client generates a myRef when you send none)."
+        )
+    if operation in FOLLOW_UPS:
+        kind = FOLLOW_UPS[operation].lower()
+        return (
+            f"Do not send the {kind} again blindly: call payment_gateway.reconcile(error); it "
+            f"asks status by refTransId {facts.ref_trans_id!r} and checks that the transaction's "
+            f"latest operation is this {kind} (type and amount). status by myRef does not find "
+            f"a {kind}."
+        )
+    return (
+        f"Do not send it again blindly: call payment_gateway.reconcile(error) (it asks "
+        f"status by myRef {facts.my_ref!r}, over a bounded wait)."
+    )
+
+
+def outcome_unknown(
+    op: Operation,
+    facts: Facts,
+    what: str,
+    *,
+    status_code: int | None = None,
+    result: OperationResult | None = None,
+) -> OutcomeUnknownError:
+    """The error for a money-moving request whose outcome is unknown (``what`` says why)."""
+    name = op.operation_id
+    return OutcomeUnknownError(
+        f"{name}: {what}; Orchestra may have moved the money. {advice(name, facts)}",
+        operation=name,
+        my_ref=facts.my_ref,
+        status_code=status_code,
+        ref_trans_id=facts.ref_trans_id,
+        payment_gateway_account_name=facts.account_name,
+        amount=facts.amount,
+        result=result,
+    )
+
+
+# --- a failure on the wire, in words ------------------------------------------------------------
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost operating-system reason in the chain, else httpx's message (redacted: a
+    transport's message may quote what it was sending)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, OSError) and cause.strerror:
+            return str(cause.strerror)
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).strip()
+    if text.startswith("[Errno") and "] " in text:
+        text = text.split("] ", 1)[1]
+    return redact_text(text) or type(exc).__name__
+
+
+def describe_failure(exc: httpx.TransportError, request: httpx.Request | None) -> str:
+    """One line naming the host and why no answer came: for messages and logs."""
+    host = request.url.netloc.decode("ascii", "replace") if request is not None else "Orchestra"
+    reason = _reason(exc)
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return f"could not connect to {host}: {reason}"
+    if isinstance(exc, httpx.PoolTimeout):
+        return f"no free connection to {host} in time (all pooled connections busy)"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer from {host} in time: {reason}"
+    return f"the connection to {host} failed: {reason}"
