@@ -122,11 +122,8 @@ class RequireApiKey:
 class _Drop(Response):
     """No answer: the server closes the connection, and the request ends once it is gone."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if DROP not in scope.get("extensions", {}):
+        if DROP not in (scope.get("extensions") or {}):
             raise RuntimeError("dropping a connection needs the sandbox's server (SandboxServer)")
         await send({"type": DROP})
         while (await receive())["type"] != "http.disconnect":
