@@ -6,12 +6,15 @@ generator's own does. Two generated modules of the overlay come out of it:
 
 - ``_generated_facade.py``: one method per operation (named by openapi/operations.yaml), built
   from the operation table and the models' public ``to_dict``/``from_dict``;
-- ``_generated_params.py``: a ``TypedDict`` per request schema (``ChargeParams``, ...) and the
-  field tables that check a mapping body at run time.
+- ``_generated_params.py``: a ``TypedDict`` per request schema (``ChargeParams``, ...), the
+  field tables that check a mapping body at run time, and the ISO 4217 minor units the client
+  checks amounts against (from the project's one table, ``ISO4217``: the client reads no data
+  file at run time).
 """
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ SUCCESS_CODES = ("200", "201", "202")
 RESULT_SCHEMA = "Payments.OperationResult"
 PARAM_LOCATIONS = ("path", "query", "header")
 TEMPLATES = Path(__file__).resolve().parent.parent / "openapi" / "templates" / "facade"
+ISO4217 = Path(__file__).resolve().parent.parent / "sandbox" / "orchestra_sandbox" / "iso4217.json"
 MAX_DEPTH = 6
 FILES = ("_generated_operations.py", "_generated_facade.py", "_generated_params.py")
 
@@ -396,6 +400,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def minor_units(path: Path = ISO4217) -> list[tuple[str, int]]:
+    """The ISO 4217 table's codes that have minor units, with them, by code."""
+    table: dict[str, int | None] = json.loads(path.read_text("utf-8"))["minorUnits"]
+    return sorted((code, units) for code, units in table.items() if units is not None)
+
+
 def render_all(spec: dict[str, Any], table_path: Path, config_path: Path) -> dict[str, str]:
     """The generated modules' text, by file name."""
     table = yaml.safe_load(table_path.read_text())
@@ -424,5 +434,6 @@ def render_all(spec: dict[str, Any], table_path: Path, config_path: Path) -> dic
         "shapes": shapes.order,
         "enums": sorted(shapes.enums.values()),
         "by_params": {s.params: s for s in shapes.order},
+        "minor_units": minor_units(),
     }
     return {name: env.get_template(name + ".jinja").render(context) for name in FILES}

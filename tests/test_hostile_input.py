@@ -13,7 +13,8 @@ from overlay_helpers import CHARGE_BODY, SUCCESS, make_client, status
 
 from conftest import CVV, PAN, TEST_KEY
 from orchestra_payments import ConfigurationError, Orchestra, RequestValidationError
-from orchestra_payments._pipeline import MINOR_UNITS, check_headers, encode_json
+from orchestra_payments._generated_params import MINOR_UNITS
+from orchestra_payments._pipeline import check_headers, encode_json
 from orchestra_payments._redact import redact_text
 
 CYCLE: dict[str, Any] = {"a": 1}

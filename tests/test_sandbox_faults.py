@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -127,3 +128,45 @@ def test_status_by_ref_trans_id_reports_the_latest_operation(http: httpx.Client)
     assert http.request("DELETE", "/PaymentGateway/void", json=follow).status_code == 202
     latest = http.post("/PaymentGateway/status", json=lookup).json()
     assert latest["operationType"] == "Void"
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.parametrize("kind", ["drop_before_commit", "late_commit", "drop_after_commit"])
+def test_a_drop_closes_the_connection_deliberately_and_logs_nothing(
+    server: SandboxServer,
+    http: httpx.Client,
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # No filter hides anything: every record of the server's loggers (and asyncio's) is seen.
+    loggers = [logging.getLogger(name) for name in ("", "uvicorn", "uvicorn.error", "asyncio")]
+    seen = _Records()
+    for logger in loggers:
+        monkeypatch.setattr(logger, "filters", [])
+        logger.addHandler(seen)
+    try:
+        sends: dict[str, Callable[[], httpx.Response]] = {
+            "GatewayCharge": lambda: charge(http, myRef=f"{kind[:4]}-000001"),
+            "ValidateApiKey": lambda: http.get("/Utils/apiKey"),  # no body to read
+        }
+        for operation, send in sends.items():
+            server.app.inject(kind, operation, times=2)
+            for _ in range(2):
+                with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+                    send()
+            assert http.get("/Utils/apiKey").status_code == 200  # a new connection answers
+        assert server.app.settle(timeout=5)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(seen)
+    assert [r.getMessage() for r in seen.records if r.levelno >= logging.WARNING] == []
+    assert capfd.readouterr().err == ""

@@ -83,6 +83,7 @@ from ._errors import (
     outcome_unknown,
 )
 from ._generated_operations import BY_ENDPOINT, FOLLOW_UPS, ORIGINALS, Fields, Operation
+from ._generated_params import MINOR_UNITS
 from ._redact import (
     excerpt,
     redact_text,
@@ -377,25 +378,6 @@ def check_fields(body: Mapping[str, object], fields: Fields, path: str = "") -> 
 
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 MAX_DEPTH = 64
-# ISO 4217 minor units. Codes absent from this table (an unknown or a newer code) are not
-# checked here: Orchestra decides. Codes without minor units (gold, SDR, testing) neither.
-_MINOR_UNITS_TABLE = {
-    0: "BIF BYR CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
-    3: "BHD IQD JOD KWD LYD OMR TND",
-    4: "CLF UYW",
-    2: """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP
-    BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR
-    FJD FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IRR JMD KES KGS KHR
-    KPW KYD KZT LAK LBP LKR LRD LSL LTL MAD MDL MGA MKD MMK MNT MOP MRO MRU MUR MVR MWK MXN
-    MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR
-    SDG SEK SGD SHP SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS
-    UAH USD USN UYU UZS VED VEF VES WST XCD XCG YER ZAR ZMW ZWG ZWL
-    """,
-}
-MINOR_UNITS: dict[str, int] = {
-    code: units for units, codes in _MINOR_UNITS_TABLE.items() for code in codes.split()
-}
 _CURRENCY_FIELDS = ("currency", "currencyCode")
 _KEY_HEADER = API_KEY_HEADER.lower()
 

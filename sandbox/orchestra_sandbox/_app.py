@@ -1,4 +1,10 @@
-"""The ASGI app: the API's 19 operations plus sandbox-only control routes under /_sandbox."""
+"""The ASGI app: the API's 19 operations plus sandbox-only control routes under /_sandbox.
+
+The engine (``_state.py``) says what an operation came to; this module alone says it in HTTP:
+``STATUS`` for its results, ``ERRORS`` (Starlette exception handlers) for what is refused, and
+``RequireApiKey`` (middleware) for the key. A fault that drops the connection asks the server
+to close it (the ``DROP`` extension of ``_server.py``), so nothing goes through an error path.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +18,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ._data import DEFAULT_API_KEY, GATEWAYS
+from ._data import DEFAULT_API_KEY
 from ._faults import OPERATION_IDS, Fault, FaultError, Faults
-from ._state import Answer, Engine
+from ._state import Engine, Outcome, Result
 from ._validate import MAX_BODY_BYTES, Invalid, parse_body
 
 DROP = "orchestra_sandbox.drop"
+"""An ASGI extension: a message of this type has the server close the connection unanswered."""
+CONTROL = "/_sandbox/"
+"""The sandbox's own routes (not the API's): no key needed."""
 Params = Mapping[str, str]
-Handler = Callable[[Engine, Params, Any], Answer]
-"""What an operation does: the engine, the path parameters, the parsed body -> the answer."""
+Handler = Callable[[Engine, Params, Any], Result]
+"""What an operation does: the engine, the path parameters, the parsed body -> its result."""
 
 HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -33,15 +44,19 @@ HTML_502 = (
     "</body>\r\n</html>\r\n"
 )
 
+# --- results and refusals in HTTP: the one place --------------------------------------------
 
-class _Drop(Response):
-    """Send nothing; the outer app then has the server close the connection."""
+STATUS: dict[Outcome, int] = {
+    Outcome.OK: 200,
+    Outcome.CREATED: 201,
+    Outcome.APPROVED: 202,  # forwarded to the gateway; the body is its result
+    Outcome.REJECTED: 409,
+    Outcome.NOT_FOUND: 404,
+}
 
-    def __init__(self) -> None:
-        super().__init__(status_code=500)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope[DROP] = True
+class BodyTooLarge(Exception):
+    """The request body is larger than MAX_BODY_BYTES (left unread)."""
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -50,22 +65,20 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def _read_capped(request: Request) -> bytes | None:
-    """The request body, or None when it is larger than MAX_BODY_BYTES (not read further)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _http(result: Result, request: Request) -> tuple[int, Any, dict[str, str] | None]:
+    """A result as its status, body and headers."""
+    headers = None
+    if result.location is not None:
+        headers = {"Location": str(request.base_url).rstrip("/") + result.location}
+    return STATUS[result.outcome], result.body, headers
 
 
-def _too_large() -> Response:
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Invalid)
+    return _json(400, exc.body())
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
     # Connection: close, as the unread rest of the body cannot be skipped reliably.
     return _json(
         413,
@@ -74,84 +87,142 @@ def _too_large() -> Response:
     )
 
 
+async def _bad_fault(request: Request, exc: Exception) -> Response:
+    return _json(400, {"error": str(exc)})
+
+
+ERRORS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
+    Invalid: _invalid,
+    BodyTooLarge: _too_large,
+    FaultError: _bad_fault,
+}
+
+UNAUTHORIZED = {"fieldName": "X-Api-Key", "errors": ["A valid API key is required in X-Api-Key."]}
+
+
+class RequireApiKey:
+    """A request to the API (anything outside ``CONTROL``) without an accepted ``X-Api-Key``
+    is answered 401, before any route runs."""
+
+    def __init__(self, app: ASGIApp, keys: frozenset[str]) -> None:
+        self.app = app
+        self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and not scope["path"].startswith(CONTROL)
+            and Headers(scope=scope).get("x-api-key") not in self.keys
+        ):
+            await _json(401, UNAUTHORIZED)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class _Drop(Response):
+    """No answer: the server closes the connection, and the request ends once it is gone."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if DROP not in (scope.get("extensions") or {}):
+            raise RuntimeError("dropping a connection needs the sandbox's server (SandboxServer)")
+        await send({"type": DROP})
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+
+async def _read_capped(request: Request) -> bytes:
+    """The request body; ``BodyTooLarge`` past MAX_BODY_BYTES (not read further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 DEEP_NESTING = b"[" * 100_000 + b"]" * 100_000
 
 # --- the API's operations, as a table -----------------------------------------------------------
 
 
-def _start_session(e: Engine, p: Params, body: Any) -> Answer:
+def _start_session(e: Engine, p: Params, body: Any) -> Result:
     return e.start_session(body)
 
 
-def _validate_results(e: Engine, p: Params, body: Any) -> Answer:
+def _validate_results(e: Engine, p: Params, body: Any) -> Result:
     return e.validate_results(body)
 
 
-def _accounts(e: Engine, p: Params, body: Any) -> Answer:
+def _accounts(e: Engine, p: Params, body: Any) -> Result:
     return e.accounts()
 
 
-def _account(e: Engine, p: Params, body: Any) -> Answer:
+def _account(e: Engine, p: Params, body: Any) -> Result:
     return e.account(p["name"])
 
 
-def _set_account(e: Engine, p: Params, body: Any) -> Answer:
+def _set_account(e: Engine, p: Params, body: Any) -> Result:
     return e.set_account(p["name"], body)
 
 
-def _delete_account(e: Engine, p: Params, body: Any) -> Answer:
+def _delete_account(e: Engine, p: Params, body: Any) -> Result:
     return e.delete_account(p["name"])
 
 
-def _gateways(e: Engine, p: Params, body: Any) -> Answer:
-    return 200, [g.describe() for g in GATEWAYS.values()]
+def _gateways(e: Engine, p: Params, body: Any) -> Result:
+    return e.gateways()
 
 
-def _charge(e: Engine, p: Params, body: Any) -> Answer:
+def _charge(e: Engine, p: Params, body: Any) -> Result:
     return e.pay("Charge", body)
 
 
-def _authorize(e: Engine, p: Params, body: Any) -> Answer:
+def _authorize(e: Engine, p: Params, body: Any) -> Result:
     return e.pay("PreAuth", body)
 
 
-def _capture(e: Engine, p: Params, body: Any) -> Answer:
+def _capture(e: Engine, p: Params, body: Any) -> Result:
     return e.follow_up("Capture", body)
 
 
-def _refund(e: Engine, p: Params, body: Any) -> Answer:
+def _refund(e: Engine, p: Params, body: Any) -> Result:
     return e.follow_up("Refund", body)
 
 
-def _void(e: Engine, p: Params, body: Any) -> Answer:
+def _void(e: Engine, p: Params, body: Any) -> Result:
     return e.follow_up("Void", body)
 
 
-def _tokenize(e: Engine, p: Params, body: Any) -> Answer:
+def _tokenize(e: Engine, p: Params, body: Any) -> Result:
     return e.tokenize(body)
 
 
-def _status(e: Engine, p: Params, body: Any) -> Answer:
+def _status(e: Engine, p: Params, body: Any) -> Result:
     return e.status(body)
 
 
-def _whoami(e: Engine, p: Params, body: Any) -> Answer:
-    return 200, {"status": "Valid", "userName": "sandbox", "accountId": 1, "isSandbox": True}
+def _whoami(e: Engine, p: Params, body: Any) -> Result:
+    return e.whoami()
 
 
-def _store_token(e: Engine, p: Params, body: Any) -> Answer:
+def _store_token(e: Engine, p: Params, body: Any) -> Result:
     return e.store_token(body)
 
 
-def _token(e: Engine, p: Params, body: Any) -> Answer:
+def _token(e: Engine, p: Params, body: Any) -> Result:
     return e.token(p["token"], meta=False)
 
 
-def _delete_token(e: Engine, p: Params, body: Any) -> Answer:
+def _delete_token(e: Engine, p: Params, body: Any) -> Result:
     return e.delete_token(p["token"])
 
 
-def _token_meta(e: Engine, p: Params, body: Any) -> Answer:
+def _token_meta(e: Engine, p: Params, body: Any) -> Result:
     return e.token(p["token"], meta=True)
 
 
@@ -252,7 +323,11 @@ class SandboxApp:
             Route("/_sandbox/reset", self._reset, methods=["POST"]),
             Route("/_sandbox/ewallet/complete", self._complete, methods=["POST"]),
         ]
-        self.app = Starlette(routes=routes)
+        self.app = Starlette(
+            routes=routes,
+            middleware=[Middleware(RequireApiKey, keys=self.api_keys)],
+            exception_handlers=ERRORS,
+        )
 
     def _endpoint(self, route: ApiRoute) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -260,12 +335,8 @@ class SandboxApp:
 
         return endpoint
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
-        if scope.get(DROP):
-            # An ASGI app that returns a value makes uvicorn close the connection unanswered.
-            return "drop-after-commit"
-        return None
 
     def reset(self) -> None:
         """Forget every token, account, transaction, pending fault and late commit."""
@@ -322,33 +393,19 @@ class SandboxApp:
                 self._busy.notify_all()
 
     async def _operate(self, route: ApiRoute, request: Request) -> Response:
-        if request.headers.get("x-api-key") not in self.api_keys:
-            return _json(
-                401,
-                {"fieldName": "X-Api-Key", "errors": ["A valid API key is required in X-Api-Key."]},
-            )
         # Read the whole request first, as a server does before it forwards to a gateway: a
         # client that gives up during a slow gateway call must not stop the operation.
         raw = await _read_capped(request) if route.body else b""
-        if raw is None:
-            return _too_large()
         call = _Call(route, request, raw, self.engine.generation)
         before = self.faults.take(route.operation_id, before=True)
         if before is not None:
             answer = await BEFORE_FAULTS[before.kind](self, before, call)
             if answer is not None:
                 return answer
-        try:
-            status, data = route.handler(
-                self.engine, request.path_params, parse_body(raw) if route.body else None
-            )
-        except Invalid as exc:
-            return _json(400, exc.body())
-        headers = None
-        if route.operation_id == "StoreStringToken" and status == 201:
-            headers = {
-                "Location": f"{str(request.base_url).rstrip('/')}/StringTokens/{data['token']}"
-            }
+        result = route.handler(
+            self.engine, request.path_params, parse_body(raw) if route.body else None
+        )
+        status, data, headers = _http(result, request)
         after = self.faults.take(route.operation_id, before=False)
         if after is None:
             return _json(status, data, headers)
@@ -375,15 +432,7 @@ class SandboxApp:
             return Response(status_code=204)
         if request.method == "GET":
             return JSONResponse([f.to_json() for f in self.faults.pending()])
-        raw = await _read_capped(request)
-        if raw is None:
-            return _too_large()
-        try:
-            fault = Fault.from_json(parse_body(raw))
-        except Invalid as exc:
-            return JSONResponse(exc.body(), status_code=400)
-        except (ValueError, FaultError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+        fault = Fault.from_json(parse_body(await _read_capped(request)))
         self.faults.add(fault)
         return JSONResponse(fault.to_json(), status_code=201)
 
@@ -392,14 +441,8 @@ class SandboxApp:
         return Response(status_code=204)
 
     async def _complete(self, request: Request) -> Response:
-        raw = await _read_capped(request)
-        if raw is None:
-            return _too_large()
-        try:
-            status, data = self.engine.complete_session(parse_body(raw) or {})
-        except Invalid as exc:
-            return JSONResponse(exc.body(), status_code=400)
-        return JSONResponse(data, status_code=status)
+        result = self.engine.complete_session(parse_body(await _read_capped(request)) or {})
+        return _json(*_http(result, request))
 
 
 # --- faults, as tables: what each kind does before or after the operation ---------------------

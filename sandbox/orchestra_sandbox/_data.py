@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib import resources
 
 DEFAULT_API_KEY = "sandbox-orchestra-key"
 
-# The CurrencyCode values of the API (ISO 4217), as the spec lists them.
-CURRENCIES = frozenset(
-    """
-    AFN EUR ALL DZD USD AOA XCD ARS AMD AWG AUD AZN BSD BHD BDT BBD BYR BZD XOF BMD BTN INR BOB
-    BOV BAM BWP NOK BRL BND BGN BIF KHR XAF CAD CVE KYD CLF CLP CNY COP COU KMF CDF NZD CRC HRK
-    CUC CUP ANG CZK DKK DJF DOP EGP SVC ERN ETB FKP FJD XPF GMD GEL GHS GIP GTQ GBP GNF GYD HTG
-    HNL HKD HUF ISK IDR XDR IRR IQD ILS JMD JPY JOD KZT KES KPW KRW KWD KGS LAK LBP LSL ZAR LRD
-    LYD CHF LTL MOP MKD MGA MWK MYR MVR MRO MUR XUA MXN MXV MDL MNT MAD MZN MMK NAD NPR NIO NGN
-    OMR PKR PAB PGK PYG PEN PHP PLN QAR RON RUB RWF SHP WST STD SAR RSD SCR SLL SGD XSU SBD SOS
-    SSP LKR SDG SRD SZL SEK CHE CHW SYP TWD TJS TZS THB TOP TTD TND TRY TMT UGX UAH AED USN UYI
-    UYU UZS VUV VEF VND YER ZMW ZWL XBA XBB XBC XBD XTS XXX XAU XPD XPT XAG
-    """.split()  # noqa: SIM905 (a table of ISO codes reads better than a literal)
-)
+_ISO4217 = json.loads(resources.files(__package__).joinpath("iso4217.json").read_text("utf-8"))
+MINOR_UNITS: dict[str, int | None] = _ISO4217["minorUnits"]
+"""ISO 4217 minor units by code (None: no minor unit, e.g. XAU): the project's one table."""
+CURRENCIES = frozenset(MINOR_UNITS) - frozenset(_ISO4217["notInSpec"])
+"""The codes the API takes: the spec's CurrencyCode values (the table's, less ``notInSpec``)."""
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,9 @@ class Fault:
             raise FaultError(f"unknown fault fields: {', '.join(sorted(unknown))}")
         try:
             return cls(**data)
-        except TypeError as exc:
+        except FaultError:
+            raise
+        except (TypeError, ValueError) as exc:  # e.g. "seconds": "soon"
             raise FaultError(str(exc)) from None
 
     def to_json(self) -> dict[str, Any]:

@@ -3,29 +3,53 @@
 from __future__ import annotations
 
 import errno
-import logging
 import socket
 import threading
 import time
 from typing import Any, Self
 
 import uvicorn
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ._app import SandboxApp, create_app
+from ._app import DROP, SandboxApp, create_app
 from ._data import DEFAULT_API_KEY
 
 
-class _QuietDrops(logging.Filter):
-    """The deliberate connection drops are not errors worth a log line."""
+class _Protocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol with one ASGI extension, ``DROP``: an app that sends a
+    message of that type has the connection closed unanswered, as a lost answer looks to the
+    client; the app then sees ``http.disconnect`` and ends as it would for any disconnect, so
+    no error is logged."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "drop-after-commit" not in record.getMessage()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.app = self._with_drop(self.app)
+
+    def _with_drop(self, app: ASGIApp) -> ASGIApp:
+        async def with_drop(scope: Scope, receive: Receive, send: Send) -> None:
+            scope.setdefault("extensions", {})[DROP] = {}
+
+            async def sending(message: Message) -> None:
+                if message["type"] == DROP:
+                    self.transport.close()
+                else:
+                    await send(message)
+
+            await app(scope, receive, sending)
+
+        return with_drop
 
 
 def _config(app: SandboxApp, host: str, port: int, log_level: str) -> uvicorn.Config:
-    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     return uvicorn.Config(
-        app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="off",
+        access_log=False,
+        http=_Protocol,
     )
 
 

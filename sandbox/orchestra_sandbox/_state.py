@@ -1,7 +1,8 @@
 """The sandbox's behaviour as plain functions over its state: validation, ledger, vault.
 
-Every operation returns ``(status, body)`` where body is JSON-able (or None for no body); the
-ASGI layer only translates. Field errors raise ``Invalid`` (400 ValidationErrorMessage).
+Every operation returns a ``Result``: what it came to (an ``Outcome``, never an HTTP status) and
+a JSON-able body (or None). A field the API refuses raises ``Invalid``. The HTTP layer
+(``_app.py``) turns each into a status, in one place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from ._data import (
@@ -25,7 +27,25 @@ from ._data import (
 )
 from ._validate import Invalid, check_amount, check_credentials, field_path, is_card_number
 
-Answer = tuple[int, Any]
+
+class Outcome(Enum):
+    """What an operation came to."""
+
+    OK = "ok"  # done, or found
+    CREATED = "created"  # a new resource, at ``Result.location``
+    APPROVED = "approved"  # a money operation the gateway approved (its result is the body)
+    REJECTED = "rejected"  # the gateway refused: a decline, a follow-up it does not allow, a
+    # lookup it cannot answer (the body is its result)
+    NOT_FOUND = "not_found"  # the resource the request names does not exist
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    body: Any = None
+    location: str | None = None  # CREATED: the new resource's path
+
+
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9]{3,64}$")
 TOKEN = re.compile(r"^[A-Za-z0-9]{32}$")
 CREATED = "2026-01-01T00:00:00Z"
@@ -296,7 +316,7 @@ class Engine:
 
     # --- payment operations ------------------------------------------------------------------
 
-    def pay(self, kind: str, body: Any) -> Answer:
+    def pay(self, kind: str, body: Any) -> Result:
         """Charge ("Charge") or authorize ("PreAuth")."""
         with self._lock:
             body = _obj(body)
@@ -324,7 +344,7 @@ class Engine:
                 tx_id, kind, amount, currency, gateway.name, my_ref, result, declined=not ok
             )
             self._record(kind, tx_id, my_ref, amount, currency, result, gateway.name)
-            return (202 if ok else 409), result
+            return Result(Outcome.APPROVED if ok else Outcome.REJECTED, result)
 
     @staticmethod
     def _payer(body: dict[str, Any]) -> None:
@@ -358,7 +378,7 @@ class Engine:
         gateway: Gateway,
         code: str,
         desc: str,
-    ) -> Answer:
+    ) -> Result:
         result = self._result(
             kind,
             False,
@@ -372,9 +392,9 @@ class Engine:
         self._record(
             kind, body.get("refTransId"), body.get("myRef"), amount, currency, result, gateway.name
         )
-        return 409, result
+        return Result(Outcome.REJECTED, result)
 
-    def follow_up(self, kind: str, body: Any) -> Answer:
+    def follow_up(self, kind: str, body: Any) -> Result:
         """Capture, Refund or Void of an earlier transaction."""
         with self._lock:
             body, tx, amount, currency, gateway = self._follow_up(body)
@@ -408,7 +428,7 @@ class Engine:
                 result,
                 gateway.name,
             )
-            return 202, result
+            return Result(Outcome.APPROVED, result)
 
     def _follow_up_problem(
         self, kind: str, tx: Transaction | None, amount: float, currency: str, gateway: Gateway
@@ -438,7 +458,7 @@ class Engine:
             return "REFUNDED", "A refunded transaction cannot be voided."
         return None
 
-    def status(self, body: Any) -> Answer:
+    def status(self, body: Any) -> Result:
         with self._lock:
             body = _obj(body)
             ref = _str(body, "refTransId", "refTransId", required=False)
@@ -463,10 +483,10 @@ class Engine:
                     reference=None,
                 )
                 result["gatewayName"] = None
-                return 409, result
-            return 200, dict(found.last_result)
+                return Result(Outcome.REJECTED, result)
+            return Result(Outcome.OK, dict(found.last_result))
 
-    def tokenize(self, body: Any) -> Answer:
+    def tokenize(self, body: Any) -> Result:
         with self._lock:
             body = _obj(body)
             number = self._card(body)
@@ -484,11 +504,21 @@ class Engine:
             )
             if ok:
                 result["gatewayToken"] = self._token("gateway")
-            return (200 if ok else 409), result
+            # Tokenizing moves no money: an approval is a plain answer (the spec has no 202).
+            return Result(Outcome.OK if ok else Outcome.REJECTED, result)
+
+    @staticmethod
+    def gateways() -> Result:
+        return Result(Outcome.OK, [g.describe() for g in GATEWAYS.values()])
+
+    @staticmethod
+    def whoami() -> Result:
+        me = {"status": "Valid", "userName": "sandbox", "accountId": 1, "isSandbox": True}
+        return Result(Outcome.OK, me)
 
     # --- string tokens ---------------------------------------------------------------------
 
-    def store_token(self, body: Any) -> Answer:
+    def store_token(self, body: Any) -> Result:
         with self._lock:
             body = _obj(body)
             payload = body.get("payload")
@@ -498,27 +528,29 @@ class Engine:
                 raise Invalid("payload", "The payload is longer than 16384 characters.")
             token = self._token("string")
             self.state.tokens[token] = (payload, CREATED)
-            return 201, {"token": token, "createTime": CREATED}
+            return Result(
+                Outcome.CREATED, {"token": token, "createTime": CREATED}, f"/StringTokens/{token}"
+            )
 
     def _stored(self, token: str) -> tuple[str, str] | None:
         if not TOKEN.fullmatch(token):
             raise Invalid("token", "A token is 32 letters and digits.")
         return self.state.tokens.get(token)
 
-    def token(self, token: str, *, meta: bool) -> Answer:
+    def token(self, token: str, *, meta: bool) -> Result:
         with self._lock:
             stored = self._stored(token)
             if stored is None:
-                return 404, None
+                return Result(Outcome.NOT_FOUND)
             body = {"token": token, "createTime": stored[1]}
-            return 200, body if meta else {"clearPayload": stored[0], **body}
+            return Result(Outcome.OK, body if meta else {"clearPayload": stored[0], **body})
 
-    def delete_token(self, token: str) -> Answer:
+    def delete_token(self, token: str) -> Result:
         with self._lock:
             if self._stored(token) is None:
-                return 404, None
+                return Result(Outcome.NOT_FOUND)
             del self.state.tokens[token]
-            return 200, None
+            return Result(Outcome.OK)
 
     # --- gateway accounts ------------------------------------------------------------------
 
@@ -528,7 +560,7 @@ class Engine:
             raise Invalid("name", "An account name is 3 to 64 letters and digits.")
         return name
 
-    def set_account(self, name: str, body: Any) -> Answer:
+    def set_account(self, name: str, body: Any) -> Result:
         with self._lock:
             name = self._name(name)
             body = _obj(body)
@@ -542,28 +574,31 @@ class Engine:
                 "credentials": [{"key": c["key"], "value": c.get("value")} for c in credentials],
             }
             self.state.accounts[name] = account
-            return 200, account
+            return Result(Outcome.OK, account)
 
-    def account(self, name: str) -> Answer:
+    def account(self, name: str) -> Result:
         with self._lock:
             account = self.state.accounts.get(self._name(name))
-            return (200, account) if account else (404, None)
+            return Result(Outcome.OK, account) if account else Result(Outcome.NOT_FOUND)
 
-    def accounts(self) -> Answer:
+    def accounts(self) -> Result:
         with self._lock:
-            return 200, [
-                {k: a[k] for k in ("name", "paymentGatewayName", "creationTime")}
-                for a in self.state.accounts.values()
-            ]
+            return Result(
+                Outcome.OK,
+                [
+                    {k: a[k] for k in ("name", "paymentGatewayName", "creationTime")}
+                    for a in self.state.accounts.values()
+                ],
+            )
 
-    def delete_account(self, name: str) -> Answer:
+    def delete_account(self, name: str) -> Result:
         with self._lock:
             self.state.accounts.pop(self._name(name), None)
-            return 200, None
+            return Result(Outcome.OK)
 
     # --- Payments Library sessions -----------------------------------------------------------
 
-    def start_session(self, body: Any) -> Answer:
+    def start_session(self, body: Any) -> Result:
         with self._lock:
             body = _obj(body)
             operation = body.get("operation", "CHARGE")
@@ -581,9 +616,9 @@ class Engine:
                 _amount(body, "currencyCode")
             token = self._token("session")
             self.state.sessions[token] = {"request": body, "completed": False}
-            return 200, {"token": token}
+            return Result(Outcome.OK, {"token": token})
 
-    def complete_session(self, body: Any) -> Answer:
+    def complete_session(self, body: Any) -> Result:
         """What the client-side Payments Library does: pay, then hand back a signed result."""
         with self._lock:
             body = _obj(body)
@@ -629,14 +664,14 @@ class Engine:
             if ok:
                 data["upgChargeResults"] = result
             payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
-            return 200, {"results": f"{payload}.{self._sign(payload)}"}
+            return Result(Outcome.OK, {"results": f"{payload}.{self._sign(payload)}"})
 
     def _sign(self, payload: str) -> str:
         return hmac.new(
             self._secret, payload.encode("utf-8", "replace"), hashlib.sha256
         ).hexdigest()
 
-    def validate_results(self, body: Any) -> Answer:
+    def validate_results(self, body: Any) -> Result:
         if not isinstance(body, str) or "." not in body:
             raise Invalid("results", "A results token is required.")
         payload, _, signature = body.rpartition(".")
@@ -648,4 +683,4 @@ class Engine:
             raise Invalid("results", "The results token is not valid.") from None
         if not isinstance(data, dict):
             raise Invalid("results", "The results token is not valid.")
-        return 200, data
+        return Result(Outcome.OK, data)

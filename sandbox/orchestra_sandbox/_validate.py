@@ -16,21 +16,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ._data import MINOR_UNITS
+
 MAX_BODY_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_AMOUNT = 10**12
-
-# ISO 4217 minor units of the codes whose minor unit is not 2; codes without a minor unit
-# (XAU, XDR, testing codes...) are not limited.
-_UNITS = {
-    0: "BIF BYR CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
-    3: "BHD IQD JOD KWD LYD OMR TND",
-    4: "CLF UYW",
-    None: "XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX",
-}
-MINOR_UNITS: dict[str, int | None] = {
-    code: units for units, codes in _UNITS.items() for code in codes.split()
-}
 
 
 class Invalid(Exception):
@@ -139,6 +129,7 @@ def check_amount(body: dict[str, Any], currency_key: str = "currency") -> float:
     if value >= MAX_AMOUNT:
         raise Invalid("amount", f"The amount must be below {MAX_AMOUNT:,}.")
     currency = body.get(currency_key)
+    # A code the table lacks (refused as a currency after this) is held to two places.
     units = MINOR_UNITS.get(currency, 2) if isinstance(currency, str) else None
     if units is not None and _decimals(value) > units:
         raise Invalid(
