@@ -5,8 +5,15 @@ Compared by Python name, from a caller's side:
 - models (``orchestra_api.models``): a removed class, attribute or enum member, a changed
   attribute type and a new required constructor argument break callers; additions do not;
 - endpoint functions (``orchestra_api.api.<tag>.<operation>.sync_detailed``) and the facade's
-  methods (``<Resource>.<method>``): a removed function or parameter, a new required parameter
-  and a changed parameter type break callers; a new optional parameter or method does not.
+  methods (``<Resource>.<method>``): a removed function or parameter, a new required parameter,
+  a changed parameter type or default, a positional parameter moved (or made keyword-only) and
+  a changed return type break callers; a new optional parameter or method does not, nor does a
+  return type that only gains members (a new response body), unless it gains ``None``.
+
+griffe reads the trees; the comparison is ours. ``griffe.find_breaking_changes`` was weighed
+and not adopted: it compares no annotations (parameter, attribute or return types), does not
+see the constructor attrs writes (a new required field), and reports no additions, which the
+report and the version proposal need (CONTRIBUTING, "What stays hand-written and why").
 
 Each tree is a folder holding ``generated/orchestra_api`` and
 ``overlays/orchestra_payments/_generated_facade.py``, as ``scripts/generate.py --output-root``
@@ -17,6 +24,7 @@ class stands for all four, under the resource's name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,10 +45,16 @@ class ApiChange:
 
 
 @dataclass(frozen=True)
-class Signature:
-    """A function's parameters: name -> (annotation, required)."""
+class Param:
+    annotation: str
+    default: str | None  # None: required
+    position: int | None  # among the positional parameters; None: keyword-only
 
-    params: dict[str, tuple[str, bool]]
+
+@dataclass(frozen=True)
+class Signature:
+    params: dict[str, Param]
+    returns: str
 
 
 @dataclass(frozen=True)
@@ -67,12 +81,38 @@ def _collection_load(root: Path) -> Any:
 
 
 def _signature(fn: Any) -> Signature:
-    params: dict[str, tuple[str, bool]] = {}
+    params: dict[str, Param] = {}
+    positional = 0
     for p in fn.parameters:
-        if p.name in ("self", "cls") or str(p.kind.value).startswith("variadic"):
+        kind = str(p.kind.value)
+        if p.name in ("self", "cls") or kind.startswith("variadic"):
             continue
-        params[p.name] = (str(p.annotation or ""), p.default is None)
-    return Signature(params)
+        position: int | None = None
+        if kind != "keyword-only":
+            position, positional = positional, positional + 1
+        default = None if p.default is None else str(p.default)
+        params[p.name] = Param(str(p.annotation or ""), default, position)
+    return Signature(params, str(fn.returns or ""))
+
+
+def _names(annotation: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][\w.]*", annotation))
+
+
+def _param_changes(param: str, a: Param, b: Param) -> list[tuple[bool, str]]:
+    """(breaking, text) for one parameter both signatures have."""
+    out: list[tuple[bool, str]] = []
+    if a.annotation != b.annotation:
+        out.append((True, f"parameter `{param}` type `{a.annotation}` → `{b.annotation}`"))
+    if b.default is None and a.default is not None:
+        out.append((True, f"parameter `{param}` became required"))
+    elif None not in (a.default, b.default) and a.default != b.default:
+        # a call that leaves the argument out now sends something else
+        out.append((True, f"parameter `{param}` default `{a.default}` → `{b.default}`"))
+    if a.position is not None and b.position != a.position:
+        where = f"position {b.position + 1}" if b.position is not None else "keyword-only"
+        out.append((True, f"parameter `{param}` moved from position {a.position + 1} to {where}"))
+    return out
 
 
 def _model(cls: Any) -> Model:
@@ -149,23 +189,18 @@ def _diff_signatures(
     for name in sorted(old.keys() & new.keys()):
         a, b = old[name].params, new[name].params
         for param in sorted(b.keys() - a.keys()):
-            required = b[param][1]
+            required = b[param].default is None
             kind = "required" if required else "optional"
             out.append(ApiChange(where, name, required, f"{kind} parameter `{param}` added"))
         for param in sorted(a.keys() - b.keys()):
             out.append(ApiChange(where, name, True, f"parameter `{param}` removed"))
         for param in sorted(a.keys() & b.keys()):
-            if a[param][0] != b[param][0]:
-                out.append(
-                    ApiChange(
-                        where,
-                        name,
-                        True,
-                        f"parameter `{param}` type `{a[param][0]}` → `{b[param][0]}`",
-                    )
-                )
-            if b[param][1] and not a[param][1]:
-                out.append(ApiChange(where, name, True, f"parameter `{param}` became required"))
+            out += [ApiChange(where, name, *c) for c in _param_changes(param, a[param], b[param])]
+        ra, rb = old[name].returns, new[name].returns
+        if ra != rb:
+            # Only more possible types (a new response body) breaks nobody, unless one is None.
+            widened = _names(ra) <= _names(rb) and "None" not in _names(rb) - _names(ra)
+            out.append(ApiChange(where, name, not widened, f"return type `{ra}` → `{rb}`"))
     return out
 
 

@@ -26,6 +26,12 @@ renamed stops the pipeline instead of being skipped:
 
 Every problem of every patch is collected, so one run lists them all. A patch every operation of
 which changes nothing is reported as unnecessary: the vendor has made the same fix.
+
+Each operation is applied by ``jsonpatch`` (RFC 6902, pointers by ``jsonpointer``), one at a time
+so that a failure names its patch and operation. What jsonpatch has no notion of stays here:
+rules and their places, the rule's no-overwrite ``add``, the ban on whole-document operations,
+``$ref`` checks, "changed nothing" (unnecessary patches), collecting every problem, the lenient
+mode, and messages that say where the document stops instead of printing its parent.
 """
 
 from __future__ import annotations
@@ -37,8 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jsonpatch import JsonPatch, JsonPatchException, JsonPatchTestFailed
+from jsonpointer import JsonPointer, JsonPointerException, escape
+
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 PATCHES_FILE = "openapi/patches.json"
+_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -91,83 +101,55 @@ class PatchReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+def _at(doc: Any, parts: list[str]) -> Any:
+    """The value at ``parts``, or ``_ABSENT``."""
+    return JsonPointer.from_parts(parts).resolve(doc, _ABSENT)
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _split(pointer: str) -> list[str]:
-    if pointer == "":
-        return []
-    if not pointer.startswith("/"):
-        raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [_unescape(t) for t in pointer[1:].split("/")]
-
-
-def _walk(doc: Any, tokens: list[str], pointer: str) -> Any:
-    node = doc
-    for i, token in enumerate(tokens):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            missing = "/" + "/".join(escape(t) for t in tokens[: i + 1])
-            raise LookupError(f"{pointer}: nothing at {missing}")
-    return node
+def _nothing_at(doc: Any, parts: list[str]) -> str | None:
+    """The shortest prefix of ``parts`` that leads nowhere, as a pointer (None: all exist)."""
+    for end in range(1, len(parts) + 1):
+        if _at(doc, parts[:end]) is _ABSENT:
+            return JsonPointer.from_parts(parts[:end]).path
+    return None
 
 
 def _apply_op(doc: Any, op: dict[str, Any], *, keep_existing: bool = False) -> bool:
-    """Apply one operation in place; return whether it changed the document."""
-    kind = op.get("op")
+    """Apply one operation in place (jsonpatch); return whether it changed the document.
+
+    Ours, around the RFC: no operation on the whole document; in a rule (``keep_existing``),
+    ``add`` never replaces a value the vendor now declares; a failure names the pointer where
+    the document stops, not jsonpatch's dump of the whole parent.
+    """
     pointer = op.get("path")
     if not isinstance(pointer, str):
         raise ValueError(f"operation without a path: {op!r}")
-    tokens = _split(pointer)
-    if not tokens:
+    try:
+        parts = JsonPointer(pointer).parts
+    except JsonPointerException:
+        raise ValueError(f"not a JSON pointer: {pointer!r}") from None
+    if not parts:
         raise ValueError("operations on the whole document are not allowed")
-    parent = _walk(doc, tokens[:-1], pointer)
-    last = tokens[-1]
-    if kind == "add":
-        value = op["value"]
-        if isinstance(parent, dict):
-            if keep_existing and last in parent and parent[last] != value:
-                raise LookupError(
-                    f"{pointer}: the spec now declares its own value there "
-                    f"({json.dumps(parent[last], sort_keys=True)[:160]})"
-                )
-            changed = bool(parent.get(last, object()) != value)
-            parent[last] = copy.deepcopy(value)
-            return changed
-        if isinstance(parent, list):
-            index = len(parent) if last == "-" else int(last)
-            if index > len(parent):
-                raise LookupError(f"{pointer}: index {index} past the end")
-            parent.insert(index, copy.deepcopy(value))
-            return True
-        raise LookupError(f"{pointer}: parent is not a container")
-    target = _walk(doc, tokens, pointer)
-    if kind == "test":
-        if target != op["value"]:
-            raise LookupError(f"{pointer}: expected {op['value']!r}, found {target!r}")
-        return False
-    if kind == "replace":
-        changed = bool(target != op["value"])
-        if isinstance(parent, list):
-            parent[int(last)] = copy.deepcopy(op["value"])
-        else:
-            parent[last] = copy.deepcopy(op["value"])
-        return changed
-    if kind == "remove":
-        if isinstance(parent, list):
-            del parent[int(last)]
-        else:
-            del parent[last]
-        return True
-    raise ValueError(f"unsupported operation {kind!r}")
+    kind, value = op.get("op"), op.get("value")
+    parent, before = _at(doc, parts[:-1]), _at(doc, parts)
+    overwrites = kind == "add" and isinstance(parent, dict) and before not in (_ABSENT, value)
+    if keep_existing and overwrites:
+        raise LookupError(
+            f"{pointer}: the spec now declares its own value there "
+            f"({json.dumps(before, sort_keys=True)[:160]})"
+        )
+    try:
+        JsonPatch([op]).apply(doc, in_place=True)
+    except (JsonPatchException, JsonPointerException) as exc:
+        stops = _nothing_at(doc, parts[:-1] if kind == "add" else parts)
+        if stops is not None:
+            raise LookupError(f"{pointer}: nothing at {stops}") from None
+        if isinstance(exc, JsonPatchTestFailed):
+            raise LookupError(f"{pointer}: expected {value!r}, found {before!r}") from None
+        raise LookupError(f"{pointer}: {exc}") from None
+    if kind in ("add", "replace"):
+        return (kind == "add" and isinstance(parent, list)) or before != value
+    return kind != "test"
 
 
 # --- where a pointer lands, in words --------------------------------------------------------
@@ -183,8 +165,8 @@ def _operation_label(spec: dict[str, Any], path: str, method: str) -> str:
 def describe(spec: dict[str, Any], pointer: str) -> str:
     """Name the API operation or schema a pointer is inside of, as a reviewer would."""
     try:
-        tokens = _split(pointer)
-    except ValueError:
+        tokens = JsonPointer(pointer).parts
+    except JsonPointerException:
         return pointer
     if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in METHODS:
         return _operation_label(spec, tokens[1], tokens[2])
@@ -216,10 +198,9 @@ def _resolves(doc: Any, ref: str) -> bool:
     if not ref.startswith("#"):
         return True  # an external reference is the generator's business
     try:
-        _walk(doc, _split(ref[1:]), ref)
-    except (LookupError, ValueError):
+        return JsonPointer(ref[1:]).resolve(doc, _ABSENT) is not _ABSENT
+    except JsonPointerException:
         return False
-    return True
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -329,6 +310,8 @@ def apply_patches(
                     continue
                 try:
                     concrete = {**op, "path": pointer}
+                    if "from" in op:
+                        concrete["from"] = place.base + str(op["from"])
                     changed = _apply_op(doc, concrete, keep_existing="rule" in patch) or changed
                 except (LookupError, ValueError, KeyError) as exc:
                     found.append(Problem(name, where, step, str(exc)))

@@ -107,6 +107,55 @@ def test_strict_patch_operations_fail_on_a_missing_target(
     assert expected in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [
+        ({"op": "add", "path": "/a/list/9", "value": 1}, "/a/list/9: can't insert outside of list"),
+        (
+            {"op": "add", "path": "", "value": {}},
+            "operations on the whole document are not allowed",
+        ),
+        ({"op": "add", "path": "a/b", "value": 1}, "not a JSON pointer: 'a/b'"),
+        ({"op": "frob", "path": "/a/b"}, "/a/b: Unknown operation 'frob'"),
+    ],
+)
+def test_a_refused_operation_says_why_without_printing_the_spec(
+    op: dict[str, Any], expected: str
+) -> None:
+    spec = {"a": {"b": 1, "list": [0], "secret-ish": "x" * 40}}
+    with pytest.raises(PatchError) as info:
+        apply_patches(spec, [{"name": "p1", "ops": [op]}], spec_name="s.json")
+    text = str(info.value)
+    assert "- patch 'p1':" in text
+    assert f"operation 1 ({op['op']} {op['path']}): " in text
+    assert expected in text
+    assert "x" * 40 not in text
+
+
+def test_list_operations_follow_rfc_6902() -> None:
+    spec = {"a": {"tags": ["x", "y"]}}
+    ops = [
+        {"op": "add", "path": "/a/tags/0", "value": "first"},
+        {"op": "add", "path": "/a/tags/-", "value": "last"},
+        {"op": "remove", "path": "/a/tags/2"},
+        {"op": "copy", "from": "/a/tags/0", "path": "/a/head"},
+        {"op": "move", "from": "/a/tags/1", "path": "/a/moved"},
+    ]
+    patched, report = apply_patches(spec, [{"name": "lists", "ops": ops}])
+    assert patched == {"a": {"tags": ["first", "last"], "head": "first", "moved": "x"}}
+    assert report.applied == ["lists"]
+
+
+def test_a_rule_operation_takes_from_relative_to_each_place() -> None:
+    spec = {"components": {"schemas": {"A": {"old": 1}, "B": {"old": 2}}}}
+    rule = {"schemas": "*", "where": {}}
+    patches = [
+        {"name": "rename", "rule": rule, "ops": [{"op": "move", "from": "/old", "path": "/new"}]}
+    ]
+    patched, _ = apply_patches(spec, patches)
+    assert patched["components"]["schemas"] == {"A": {"new": 1}, "B": {"new": 2}}
+
+
 def test_a_patch_the_vendor_made_unnecessary_is_reported() -> None:
     spec = {"a": {"b": 1}}
     patched, report = apply_patches(

@@ -847,6 +847,125 @@ def test_the_python_api_section_names_every_change_by_python_name(tmp_path: Path
     assert to_markdown(api_changes(old, old)).endswith("No change to the Python API.\n")
 
 
+OWN_MODELS = """
+from attrs import define
+@define
+class Thing:
+    amount: float
+    tags: list[str] | None = None
+"""
+OWN_ENDPOINT = (
+    "def sync_detailed(*, client: object, ref: str | None = None) -> Response[Thing]: ...\n"
+)
+OWN_FACADE = """
+class Pay:
+    def charge(self, body: Thing, *, ref: str | None = None) -> Thing: ...
+    def void(self, id: str) -> Thing: ...
+    def lookup(self, account: str, id: str, page: int = 1) -> Thing: ...
+"""
+
+
+def _removed_void(f: str) -> str:
+    return f.replace("    def void(self, id: str) -> Thing: ...\n", "")
+
+
+@pytest.mark.parametrize(
+    ("models", "endpoint", "facade", "expected"),
+    [
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT,
+            _removed_void(OWN_FACADE),
+            ["- **breaking**: `Pay.void`: facade method removed"],
+            id="removed-method",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT.replace("ref: str | None = None", "ref: str"),
+            OWN_FACADE,
+            [
+                "- **breaking**: `pay.do_it`: parameter `ref` became required",
+                "- **breaking**: `pay.do_it`: parameter `ref` type `str | None` → `str`",
+            ],
+            id="parameter-made-required",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT,
+            OWN_FACADE.replace("-> Thing: ...\n    def void", "-> Other: ...\n    def void"),
+            ["- **breaking**: `Pay.charge`: return type `Thing` → `Other`"],
+            id="return-type-changed",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT.replace("Response[Thing]", "Response[Thing | Other]"),
+            OWN_FACADE,
+            [
+                "- non-breaking: `pay.do_it`: return type `Response[Thing]` → "
+                "`Response[Thing | Other]`"
+            ],
+            id="return-type-gains-a-member",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT.replace("Response[Thing]", "Response[Thing | None]"),
+            OWN_FACADE,
+            [
+                "- **breaking**: `pay.do_it`: return type `Response[Thing]` → "
+                "`Response[Thing | None]`"
+            ],
+            id="return-type-gains-none",
+        ),
+        pytest.param(
+            OWN_MODELS.replace("    tags: list[str] | None = None\n", ""),
+            OWN_ENDPOINT,
+            OWN_FACADE,
+            ["- **breaking**: `Thing.tags`: attribute removed"],
+            id="removed-model-field",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT,
+            OWN_FACADE.replace("page: int = 1", "page: int = 2"),
+            ["- **breaking**: `Pay.lookup`: parameter `page` default `1` → `2`"],
+            id="default-changed",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT,
+            OWN_FACADE.replace("account: str, id: str", "id: str, account: str"),
+            [
+                "- **breaking**: `Pay.lookup`: parameter `account` moved from position 1 to "
+                "position 2",
+                "- **breaking**: `Pay.lookup`: parameter `id` moved from position 2 to position 1",
+            ],
+            id="positional-parameters-swapped",
+        ),
+        pytest.param(
+            OWN_MODELS,
+            OWN_ENDPOINT,
+            OWN_FACADE.replace("account: str, id: str", "account: str, *, id: str"),
+            [
+                "- **breaking**: `Pay.lookup`: parameter `id` moved from position 2 to "
+                "keyword-only",
+                "- **breaking**: `Pay.lookup`: parameter `page` moved from position 3 to "
+                "keyword-only",
+            ],
+            id="made-keyword-only",
+        ),
+    ],
+)
+def test_the_python_api_section_names_each_kind_of_change(
+    tmp_path: Path, models: str, endpoint: str, facade: str, expected: list[str]
+) -> None:
+    from pyapi import api_changes, to_markdown
+
+    old = python_tree(tmp_path / "old", OWN_MODELS, OWN_ENDPOINT, OWN_FACADE)
+    new = python_tree(tmp_path / "new", models, endpoint, facade)
+    text = to_markdown(api_changes(old, new))
+    assert sorted(line for line in text.splitlines() if line.startswith("- ")) == sorted(expected)
+
+
 def test_make_spec_diff_fails_on_a_breaking_change(
     tmp_path: Path, vendor_spec: dict[str, Any]
 ) -> None:
