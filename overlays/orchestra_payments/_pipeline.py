@@ -91,6 +91,7 @@ from ._redact import (
     scrub_exception,
     scrub_model,
     secrets_in,
+    shows_secret,
 )
 from ._transport import QueueTimeout
 
@@ -1083,7 +1084,9 @@ def answer(call: Call, response: httpx.Response) -> Any:
         if code in _FAILURE_CODES or not known:
             raise _result_error(call, response, result, str(code))
     if op.moves_money or op.lookup:  # gateway text; never a token's own payload
-        scrub_model(result, secrets_in(call.body) if call.body is not _NO_BODY else ())
+        given = tuple(secrets_in(call.body)) if call.body is not _NO_BODY else ()
+        if shows_secret(response.content, given):
+            scrub_model(result, given)
     extra = getattr(result, "additional_properties", None)
     if call.my_ref and isinstance(extra, dict):  # the API does not echo it
         extra.setdefault("myRef", call.my_ref)

@@ -82,6 +82,7 @@ _CVV_PHRASE = re.compile(
     (?<!\d)\d{3,4}(?!\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_CVV_HINTS = ("cvv", "cvc", "cvn", "cav2", "csc", "cid", "security", "verification")
 _SEP = r"[\s\-.\u200b-\u200d\u2060\ufeff]{0,3}"
 # Card-number-like runs of digits (any script's digits), split by anything from _SEP.
 _PAN = re.compile(rf"(?<!\d)(?:\d{_SEP}){{11,18}}\d(?!\d)")
@@ -186,8 +187,14 @@ def _redact(text: str, given: tuple[str, ...]) -> str:
             # A short secret (a CVV) only where it stands alone: "737" in a reference such as
             # "orc-53adc4737be1e0a2" or in an amount "1737.00" is not the CVV.
             text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", REDACTED, text)
-    text = _FIELD.sub(_mask_field, text)
-    text = _CVV_PHRASE.sub(rf"\g<key>{REDACTED}", text)
+    # The patterns are costly; in ASCII text, each runs only where a cheap test finds a hint.
+    lower = text.lower() if text.isascii() else None
+    if lower is None or any(name in lower for name in _SECRET_KEYS):
+        text = _FIELD.sub(_mask_field, text)
+    if lower is None or any(hint in lower for hint in _CVV_HINTS):
+        text = _CVV_PHRASE.sub(rf"\g<key>{REDACTED}", text)
+    if lower is not None and sum(map(text.count, "0123456789")) < 12:
+        return text  # fewer digits than the shortest card number
     return _PAN.sub(_mask_pan, text)
 
 
@@ -383,6 +390,16 @@ def install_log_filter() -> None:
 
 
 _installed = False
+
+
+def shows_secret(content: bytes, secrets: tuple[str, ...]) -> bool:
+    """Whether a JSON body may show a secret in some value once parsed: one pass over the raw
+    text (cheaper than redacting each parsed field); a body with escapes (``\\u0020`` can
+    split a card number in the raw text and join it in the value) always may."""
+    if b"\\" in content:
+        return True
+    text = content.decode("utf-8", "replace")
+    return redact_text(text, secrets) != text
 
 
 def scrub_model(value: Any, secrets: Iterable[str] = (), _depth: int = 0) -> None:
