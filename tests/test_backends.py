@@ -67,7 +67,7 @@ async def test_the_queue_serves_waiters_first_come_first_served() -> None:
     tasks = [asyncio.create_task(waiter(i)) for i in range(5)]
     await asyncio.sleep(0)  # let all five join the line
     assert queue.waiting == 5
-    assert not queue.try_acquire()  # a newcomer does not overtake the line
+    assert await queue.acquire(0) is False  # a newcomer does not overtake the line
     queue.release()
     await asyncio.gather(*tasks)
     assert order == [0, 1, 2, 3, 4]
@@ -76,16 +76,16 @@ async def test_the_queue_serves_waiters_first_come_first_served() -> None:
 
 async def test_a_wait_past_its_timeout_gives_up_and_leaves_the_line() -> None:
     queue = FairQueue(1)
-    assert queue.try_acquire()
+    assert await queue.acquire(None)
     assert await queue.acquire(0) is False
     assert (queue.in_use, queue.waiting) == (1, 0)
     queue.release()
-    assert queue.try_acquire()
+    assert await queue.acquire(None)
 
 
 async def test_a_waiter_cancelled_as_its_turn_comes_passes_the_place_on() -> None:
     queue = FairQueue(1)
-    assert queue.try_acquire()
+    assert await queue.acquire(None)
     first = asyncio.create_task(queue.acquire(None))
     second = asyncio.create_task(queue.acquire(None))
     await asyncio.sleep(0)

@@ -23,7 +23,6 @@ import functools
 import logging
 import ssl
 import time
-from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -70,69 +69,41 @@ class QueueTimeout(httpx.PoolTimeout):
 
 
 class FairQueue:
-    """At most ``slots`` holders at once; the others wait first come, first served.
+    """At most ``slots`` holders at once; the others wait first come, first served: an
+    ``asyncio.Semaphore`` (it wakes waiters in arrival order, a newcomer never overtakes, and a
+    waiter cancelled as its turn comes passes the place on), with the counts a log shows."""
 
-    A released place goes straight to the longest waiter, so a newcomer never overtakes."""
-
-    __slots__ = ("_free", "_waiters", "slots")
+    __slots__ = ("_semaphore", "in_use", "slots", "waiting")
 
     def __init__(self, slots: int) -> None:
+        import asyncio
+
         if slots < 1:
             raise ConfigurationError("limits.max_connections must be at least 1")
-        self.slots = slots
-        self._free = slots
-        self._waiters: deque[asyncio.Future[None]] = deque()
-
-    @property
-    def waiting(self) -> int:
-        return len(self._waiters)
-
-    @property
-    def in_use(self) -> int:
-        return self.slots - self._free
-
-    def try_acquire(self) -> bool:
-        if self._free and not self._waiters:
-            self._free -= 1
-            return True
-        return False
+        self.slots, self.in_use, self.waiting = slots, 0, 0
+        self._semaphore = asyncio.Semaphore(slots)
 
     async def acquire(self, timeout: float | None) -> bool:
         """Wait for a place: True once held, False when ``timeout`` seconds passed first."""
-        if self.try_acquire():
-            return True
-        import asyncio
+        if not self._semaphore.locked():  # a free place and nobody waiting: no suspension
+            await self._semaphore.acquire()
+        else:
+            import asyncio
 
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        try:
-            async with asyncio.timeout(timeout):
-                await waiter
-        except TimeoutError:
-            return self._handed_over(waiter)
-        except BaseException:
-            if not self._handed_over(waiter):
-                raise
-            self.release()  # cancelled just as a place came: pass it on
-            raise
+            self.waiting += 1
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._semaphore.acquire()
+            except TimeoutError:
+                return False
+            finally:
+                self.waiting -= 1
+        self.in_use += 1
         return True
 
-    def _handed_over(self, waiter: asyncio.Future[None]) -> bool:
-        """Whether ``waiter`` got a place after all; if not, it leaves the line."""
-        if waiter.done() and not waiter.cancelled():
-            return True
-        waiter.cancel()
-        with contextlib.suppress(ValueError):
-            self._waiters.remove(waiter)
-        return False
-
     def release(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return
-        self._free += 1
+        self.in_use -= 1
+        self._semaphore.release()
 
 
 class _Releasing(httpx.AsyncByteStream):
@@ -182,11 +153,10 @@ class QueuedTransport(httpx.AsyncBaseTransport):
         self.clock = clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not self.queue.try_acquire():
-            timeout: float | None = (request.extensions.get("timeout") or {}).get("pool")
-            started = self.clock()
-            if not await self.queue.acquire(timeout):
-                raise self._timed_out(request, self.clock() - started)
+        timeout: float | None = (request.extensions.get("timeout") or {}).get("pool")
+        started = self.clock()
+        if not await self.queue.acquire(timeout):
+            raise self._timed_out(request, self.clock() - started)
         pool = self._places.pop()
         try:
             response = await self.pools[pool].handle_async_request(request)
