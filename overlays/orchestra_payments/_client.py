@@ -33,19 +33,7 @@ import httpx
 
 from orchestra_api.client import AuthenticatedClient
 
-from ._errors import (
-    APIConnectionError,
-    ClientClosedError,
-    ConfigurationError,
-    GatewayError,
-    GatewayUnavailableError,
-    OrchestraError,
-    OutcomeUnknownError,
-    RateLimitError,
-    RequestValidationError,
-    TransactionNotFoundError,
-    UnexpectedResponseError,
-)
+from . import _errors as errors
 from ._generated_facade import (
     AsyncPaymentGateway,
     AsyncResources,
@@ -134,14 +122,14 @@ def _is_loopback(host: str) -> bool:
 def check_api_key(key: object) -> str:
     """An API key is sent as a header value: printable ASCII only. Messages never echo it."""
     if not isinstance(key, str):
-        raise ConfigurationError(f"The API key must be a string, not {type(key).__name__}.")
+        raise errors.ConfigurationError(f"The API key must be a string, not {type(key).__name__}.")
     if key != key.strip() or any(ch in key for ch in "\r\n\t "):
-        raise ConfigurationError("The API key contains whitespace; check how it was loaded.")
+        raise errors.ConfigurationError("The API key contains whitespace; check how it was loaded.")
     bad = next((i for i, ch in enumerate(key) if not "!" <= ch <= "~"), None)
     if bad is not None:
         control = ord(key[bad]) < 32 or ord(key[bad]) == 127
         what = "a control character" if control else "a character outside printable ASCII"
-        raise ConfigurationError(
+        raise errors.ConfigurationError(
             f"The API key contains {what} (at position {bad} of {len(key)}); "
             "check how it was loaded."
         )
@@ -151,7 +139,7 @@ def check_api_key(key: object) -> str:
 def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
     key = api_key if api_key is not None else os.environ.get("ORCHESTRA_API_KEY")
     if key is None or (isinstance(key, str) and not key.strip()):
-        raise ConfigurationError(
+        raise errors.ConfigurationError(
             "No API key: pass Orchestra(api_key=...) or set ORCHESTRA_API_KEY."
         )
     check_api_key(key)
@@ -160,7 +148,7 @@ def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
         env_base = os.environ.get("ORCHESTRA_BASE_URL") or None
         env_api = os.environ.get("ORCHESTRA_API_URL") or None
         if env_base and env_api and env_base.rstrip("/") != env_api.rstrip("/"):
-            raise ConfigurationError(
+            raise errors.ConfigurationError(
                 "ORCHESTRA_BASE_URL and ORCHESTRA_API_URL are both set and disagree; "
                 "unset one of them or pass base_url=..."
             )
@@ -168,11 +156,11 @@ def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ConfigurationError(f"base_url {url!r} is not a URL") from exc
+        raise errors.ConfigurationError(f"base_url {url!r} is not a URL") from exc
     if parsed.scheme not in ("https", "http") or not parsed.host:
-        raise ConfigurationError(f"base_url {url!r} must be an https:// URL")
+        raise errors.ConfigurationError(f"base_url {url!r} must be an https:// URL")
     if parsed.scheme == "http" and not _is_loopback(parsed.host):
-        raise ConfigurationError(
+        raise errors.ConfigurationError(
             f"Refusing to send the API key over plain http:// to {parsed.host}: use https://, "
             "or a loopback address (127.0.0.1, localhost) for a local sandbox."
         )
@@ -191,7 +179,7 @@ class _LowLevel(AuthenticatedClient):
     def send(self, kwargs: dict[str, Any]) -> httpx.Response:
         owner = self._orchestra
         if not isinstance(owner, Orchestra):
-            raise ConfigurationError(
+            raise errors.ConfigurationError(
                 "this low-level client belongs to an AsyncOrchestra: use the asyncio functions"
             )
         pipe = owner._pipeline
@@ -201,7 +189,7 @@ class _LowLevel(AuthenticatedClient):
     async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
         owner = self._orchestra
         if not isinstance(owner, AsyncOrchestra):
-            raise ConfigurationError(
+            raise errors.ConfigurationError(
                 "this low-level client belongs to an Orchestra: use the sync functions"
             )
         pipe = owner._pipeline
@@ -301,8 +289,8 @@ class _BaseOrchestra:
 def _check_configured(headers: Mapping[str, str], owner: object) -> None:
     try:
         check_headers(headers, owner)
-    except RequestValidationError as exc:
-        raise ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
+    except errors.RequestValidationError as exc:
+        raise errors.ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
 
 
 class Orchestra(_BaseOrchestra, Resources):
@@ -497,11 +485,11 @@ _NAMES = {
 # Lookups that failed on the way (a proxy's 502, an empty or cut body, a 500, no answer): asked
 # again within the wait; a 400, 401 or NotImplemented is final.
 _TRANSIENT = (
-    GatewayUnavailableError,
-    RateLimitError,
-    APIConnectionError,
-    GatewayError,
-    UnexpectedResponseError,
+    errors.GatewayUnavailableError,
+    errors.RateLimitError,
+    errors.APIConnectionError,
+    errors.GatewayError,
+    errors.UnexpectedResponseError,
 )
 _LANDED = ("Success", "Accepted")
 
@@ -545,7 +533,7 @@ class _Target:
 
 
 def _target(
-    error: OutcomeUnknownError | None,
+    error: errors.OutcomeUnknownError | None,
     log: FollowUpLog,
     *,
     my_ref: str | None,
@@ -555,9 +543,10 @@ def _target(
     account_name: str | None,
     account: Any,
 ) -> _Target:
-    if error is not None and not isinstance(error, OutcomeUnknownError):
-        raise RequestValidationError(
-            f"reconcile takes an OutcomeUnknownError, got {type(error).__name__}", field="error"
+    if error is not None and not isinstance(error, errors.OutcomeUnknownError):
+        raise errors.RequestValidationError(
+            f"reconcile takes an OutcomeUnknownError, got {type(error).__name__}",
+            field="error",
         )
     sent: object = None
     if error is not None:
@@ -568,14 +557,14 @@ def _target(
         account_name = account_name or error.payment_gateway_account_name
         sent = error._sent
     if operation is None and ref_trans_id and not my_ref:
-        raise RequestValidationError(
+        raise errors.RequestValidationError(
             "a follow-up is reconciled by refTransId and its operation: pass operation= "
             '("capture", "refund" or "void") and amount=',
             field="operation",
         )
     op = _NAMES.get(operation or "")
     if operation is not None and op is None:
-        raise RequestValidationError(
+        raise errors.RequestValidationError(
             f"operation {operation!r} is not a money-moving operation: one of "
             f"{', '.join(sorted(n for n in _NAMES if n.islower()))}",
             field="operation",
@@ -585,14 +574,14 @@ def _target(
         or not isinstance(amount, int | float | Decimal)
         or not math.isfinite(amount)
     ):
-        raise RequestValidationError("amount must be a finite number", field="amount")
+        raise errors.RequestValidationError("amount must be a finite number", field="amount")
     where: StatusParams = {}
     if account_name:
         where["paymentGatewayAccountName"] = account_name
     elif account is not None:
         where["paymentGatewayAccount"] = account
     else:
-        raise RequestValidationError(
+        raise errors.RequestValidationError(
             "reconcile needs the gateway account of the original request: pass "
             "payment_gateway_account_name= (or payment_gateway_account= for an inline account)",
             field="payment_gateway_account_name",
@@ -600,13 +589,13 @@ def _target(
     if op in FOLLOW_UPS:
         kind = FOLLOW_UPS[op]
         if not ref_trans_id:
-            raise RequestValidationError(
+            raise errors.RequestValidationError(
                 f"{op} is reconciled by the refTransId of the original transaction: pass "
                 f"ref_trans_id=",
                 field="ref_trans_id",
             )
         if amount is None:
-            raise RequestValidationError(
+            raise errors.RequestValidationError(
                 f"{op} is reconciled by refTransId, type and amount (the lookup reports the "
                 "transaction's latest operation, which must be told from other follow-ups): "
                 "pass amount=",
@@ -625,7 +614,7 @@ def _target(
             evicted=isinstance(sent, SentFollowUp) and this is None,
         )
     if not my_ref:
-        raise RequestValidationError(
+        raise errors.RequestValidationError(
             "a charge or authorize is reconciled by its myRef, and this one has none (sent "
             "without myRef through the low-level client?): it cannot be looked up",
             field="my_ref",
@@ -667,13 +656,13 @@ def _same(a: float | None, b: object) -> bool:
 _Step = Literal["succeeded", "declined", "undetermined", "absent", "unclear"]
 
 
-def _judge(t: _Target, outcome: OperationResult | OrchestraError) -> tuple[_Step, str]:
+def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> tuple[_Step, str]:
     """One lookup's answer, for this target, and why."""
-    if isinstance(outcome, TransactionNotFoundError):
+    if isinstance(outcome, errors.TransactionNotFoundError):
         return "absent", "the gateway found no such transaction"
     if isinstance(outcome, _TRANSIENT):
         return "unclear", f"a lookup failed ({type(outcome).__name__})"
-    if isinstance(outcome, OrchestraError):  # 400, 401, 5xx, an unusable answer
+    if isinstance(outcome, errors.OrchestraError):  # 400, 401, 5xx, an unusable answer
         return "undetermined", f"the gateway could not answer the lookup ({type(outcome).__name__})"
     code = str(outcome.operation_result_code)
     kind = str(outcome.operation_type)
@@ -766,7 +755,7 @@ class _Window:
         self, target: _Target, wait: float, clock: Callable[[], float], log: FollowUpLog
     ) -> None:
         if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
-            raise RequestValidationError(
+            raise errors.RequestValidationError(
                 "wait must be a number of seconds, 0 or more", field="wait"
             )
         self.target = target
@@ -785,10 +774,10 @@ class _Window:
     def left(self) -> float:
         return self.end - self.clock()
 
-    def take(self, outcome: OperationResult | OrchestraError) -> Reconciliation | None:
+    def take(self, outcome: OperationResult | errors.OrchestraError) -> Reconciliation | None:
         """Weigh one lookup's answer: the verdict when it is final, else None."""
         self.lookups += 1
-        if not isinstance(outcome, OrchestraError):
+        if not isinstance(outcome, errors.OrchestraError):
             self.result = outcome
         elif getattr(outcome, "result", None) is not None:
             self.result = getattr(outcome, "result", None)
@@ -852,14 +841,14 @@ class _Window:
 
 def _begin(
     gateway: PaymentGateway | AsyncPaymentGateway,
-    error: OutcomeUnknownError | None,
+    error: errors.OutcomeUnknownError | None,
     kwargs: dict[str, Any],
     wait: float,
 ) -> _Window:
     client: Any = gateway._client  # Orchestra or AsyncOrchestra (or a with_options copy)
     if client._http.is_closed:
         name = type(client).__name__
-        raise ClientClosedError(
+        raise errors.ClientClosedError(
             f"reconcile: this {name} was closed; nothing was sent. Reconcile with an open "
             f"{name} (the error carries everything it needs)."
         )
@@ -891,7 +880,7 @@ class ReconcilingPaymentGateway(PaymentGateway):
 
     def reconcile(
         self,
-        error: OutcomeUnknownError | None = None,
+        error: errors.OutcomeUnknownError | None = None,
         *,
         my_ref: str | None = None,
         ref_trans_id: str | None = None,
@@ -931,9 +920,9 @@ class ReconcilingPaymentGateway(PaymentGateway):
                 if step is None:
                     try:
                         outcome: Any = self.status(window.target.body, deadline=window.left())
-                    except ClientClosedError:
+                    except errors.ClientClosedError:
                         raise  # closed while reconciling
-                    except OrchestraError as exc:
+                    except errors.OrchestraError as exc:
                         outcome = exc
                     step = steps.send(outcome)
                 else:
@@ -951,7 +940,7 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
 
     async def reconcile(
         self,
-        error: OutcomeUnknownError | None = None,
+        error: errors.OutcomeUnknownError | None = None,
         *,
         my_ref: str | None = None,
         ref_trans_id: str | None = None,
@@ -978,9 +967,9 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
                     continue
                 try:
                     outcome: Any = await self.status(window.target.body, deadline=window.left())
-                except ClientClosedError:
+                except errors.ClientClosedError:
                     raise  # closed while reconciling
-                except OrchestraError as exc:
+                except errors.OrchestraError as exc:
                     outcome = exc
                 step = steps.send(outcome)
         except StopIteration as stop:

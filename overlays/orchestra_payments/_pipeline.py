@@ -58,30 +58,7 @@ import httpx
 
 from orchestra_api.types import UNSET
 
-from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConfigurationError,
-    Facts,
-    GatewayError,
-    GatewayRejectedError,
-    GatewayUnavailableError,
-    NotFoundError,
-    OrchestraError,
-    OutcomeUnknownError,
-    PoolTimeoutError,
-    RateLimitError,
-    RequestValidationError,
-    TransactionNotFoundError,
-    UnexpectedResponseError,
-    describe_failure,
-    facts_of_body,
-    moved_nothing,
-    outcome_unknown,
-)
+from . import _errors as errors
 from ._generated_operations import BY_ENDPOINT, FOLLOW_UPS, ORIGINALS, Fields, Operation
 from ._generated_params import MINOR_UNITS
 from ._redact import (
@@ -139,12 +116,12 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
-            raise ConfigurationError("RetryPolicy.attempts must be at least 1")
+            raise errors.ConfigurationError("RetryPolicy.attempts must be at least 1")
         for name in ("wait_initial", "wait_max", "wait_jitter", "retry_after_max"):
             if getattr(self, name) < 0:
-                raise ConfigurationError(f"RetryPolicy.{name} must not be negative")
+                raise errors.ConfigurationError(f"RetryPolicy.{name} must not be negative")
         if self.timeout <= 0:
-            raise ConfigurationError("RetryPolicy.timeout must be positive")
+            raise errors.ConfigurationError("RetryPolicy.timeout must be positive")
 
 
 NO_RETRY = RetryPolicy(attempts=1)
@@ -234,11 +211,11 @@ class AsyncResource:
 def check_param(name: str, value: object, pattern: re.Pattern[str]) -> str:
     """A path parameter must be a string matching the spec's pattern (no path tricks)."""
     if not isinstance(value, str):
-        raise RequestValidationError(
+        raise errors.RequestValidationError(
             f"{name} must be a string, got {type(value).__name__}", field=name
         )
     if not pattern.fullmatch(value):
-        raise RequestValidationError(
+        raise errors.RequestValidationError(
             f"{name} does not match the pattern {pattern.pattern!r} the API requires", field=name
         )
     return value
@@ -246,14 +223,8 @@ def check_param(name: str, value: object, pattern: re.Pattern[str]) -> str:
 
 def check_str_body(value: object) -> str:
     if not isinstance(value, str) or not value:
-        raise RequestValidationError("body must be a non-empty string", field="body")
+        raise errors.RequestValidationError("body must be a non-empty string", field="body")
     return value
-
-
-class Model(Protocol):
-    """What the facade asks of a generated request model: its public ``to_dict``."""
-
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 def json_body(body: Any, model: type[Any], fields: Fields) -> Any:
@@ -265,7 +236,7 @@ def json_body(body: Any, model: type[Any], fields: Fields) -> Any:
         return body
     if isinstance(body, model):
         return body
-    raise RequestValidationError(
+    raise errors.RequestValidationError(
         f"body must be a {model.__name__} or a mapping, got {type(body).__name__}", field="body"
     )
 
@@ -329,8 +300,8 @@ def closest(name: str, names: frozenset[str]) -> str | None:
     return match[0] if match else None
 
 
-def _invalid(where: str, why: str) -> RequestValidationError:
-    return RequestValidationError(f"{where} {why}", field=where)
+def _invalid(where: str, why: str) -> errors.RequestValidationError:
+    return errors.RequestValidationError(f"{where} {why}", field=where)
 
 
 def check_fields(body: Mapping[str, object], fields: Fields, path: str = "") -> None:
@@ -343,7 +314,7 @@ def check_fields(body: Mapping[str, object], fields: Fields, path: str = "") -> 
     keys = body.keys()
     for key in keys:
         if not isinstance(key, str):
-            raise RequestValidationError(
+            raise errors.RequestValidationError(
                 f"{path or 'body'}: a field name must be a string, not {type(key).__name__}",
                 field=f"{path}{key!r}",
             )
@@ -353,7 +324,9 @@ def check_fields(body: Mapping[str, object], fields: Fields, path: str = "") -> 
         guess = closest(name, fields.names)
         valid = ", ".join(sorted(fields.names))
         hint = f", did you mean {path}{guess}?" if guess else f" (valid: {valid})"
-        raise RequestValidationError(f"{path}{name}: unknown field{hint}", field=f"{path}{name}")
+        raise errors.RequestValidationError(
+            f"{path}{name}: unknown field{hint}", field=f"{path}{name}"
+        )
     for name in fields.required:
         if body.get(name) is None:
             raise _invalid(f"{path}{name}", "is required")
@@ -383,8 +356,8 @@ _CURRENCY_FIELDS = ("currency", "currencyCode")
 _KEY_HEADER = API_KEY_HEADER.lower()
 
 
-def _fail(path: str, why: str) -> RequestValidationError:
-    return RequestValidationError(f"{path}: {why}; nothing was sent", field=path)
+def _fail(path: str, why: str) -> errors.RequestValidationError:
+    return errors.RequestValidationError(f"{path}: {why}; nothing was sent", field=path)
 
 
 def _key(key: object, path: str) -> str:
@@ -551,7 +524,7 @@ def ensure_my_ref(op: Operation, body: Any) -> str | None:
                 if isinstance(ref, str)
                 else f"a {type(ref).__name__}"
             )
-            raise RequestValidationError(
+            raise errors.RequestValidationError(
                 f"myRef must be a non-empty string (got {shape}): a payment sent with it "
                 "could never be looked up; leave it out and the client generates one; nothing "
                 "was sent",
@@ -560,7 +533,7 @@ def ensure_my_ref(op: Operation, body: Any) -> str | None:
         return ref
     for key in body:
         if isinstance(key, str) and key != "myRef" and key.lower() == "myref":
-            raise RequestValidationError(
+            raise errors.RequestValidationError(
                 f"{key!r} is not a field of the API: the reference is spelled 'myRef'",
                 field=key,
             )
@@ -726,7 +699,9 @@ def retry_delay(
 
 def _seconds(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
-        raise RequestValidationError(f"{name} must be a positive number of seconds", field=name)
+        raise errors.RequestValidationError(
+            f"{name} must be a positive number of seconds", field=name
+        )
     return float(value)
 
 
@@ -772,7 +747,7 @@ class Call:
         """
         if pipe.http.is_closed:
             name = pipe.owner_name
-            raise ClientClosedError(
+            raise errors.ClientClosedError(
                 f"{op.operation_id}: this {name} was closed (close() or the end of its `with` "
                 f"block); nothing was sent. Create a new {name} for further calls."
             )
@@ -825,13 +800,13 @@ class Call:
         self.entry: SentFollowUp | None = None
         kind = FOLLOW_UPS.get(op.operation_id)
         if kind is not None:
-            facts = facts_of_body(body)
+            facts = errors.facts_of_body(body)
             if facts.ref_trans_id:
                 self.entry = pipe.follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
 
     @property
-    def facts(self) -> Facts:
-        return facts_of_body(self.body)
+    def facts(self) -> errors.Facts:
+        return errors.facts_of_body(self.body)
 
     def left(self) -> float:
         return self.budget - (self.clock() - self.start)
@@ -852,7 +827,7 @@ class Call:
         if left <= 0 and self.attempt > 1:
             # Only a wait that overran (a descheduled process) gets here: send nothing more.
             name = self.op.operation_id
-            raise APITimeoutError(
+            raise errors.APITimeoutError(
                 f"{name}: the call's time budget ran out before try {self.attempt}",
                 operation=name,
             )
@@ -920,15 +895,17 @@ def _parse_result(body: Any) -> OperationResult | None:
         return None
 
 
-def _unusable(call: Call, response: httpx.Response, why: str, result: Any = None) -> OrchestraError:
+def _unusable(
+    call: Call, response: httpx.Response, why: str, result: Any = None
+) -> errors.OrchestraError:
     """An answer that cannot be trusted as a result: money may have moved on a money call."""
     op, status = call.op, response.status_code
     if op.moves_money:
-        return outcome_unknown(
+        return errors.outcome_unknown(
             op, call.facts, f"HTTP {status} but {why}", status_code=status, result=result
         )
     shown = excerpt(response.content, secrets=(response.request.headers.get(API_KEY_HEADER, ""),))
-    return UnexpectedResponseError(
+    return errors.UnexpectedResponseError(
         f"{op.operation_id}: HTTP {status}, {why}: {shown!r}",
         operation=op.operation_id,
         status_code=status,
@@ -940,7 +917,7 @@ def _after(call: Call, what: str) -> str:
     return f"{what} after {call.attempt} attempt{'s' if call.attempt != 1 else ''}"
 
 
-def status_error(call: Call, response: httpx.Response) -> OrchestraError:
+def status_error(call: Call, response: httpx.Response) -> errors.OrchestraError:
     """The exception for a non-2xx answer (every status maps here and nowhere else)."""
     op, status, name = call.op, response.status_code, call.op.operation_id
     body = _json(response)
@@ -952,23 +929,23 @@ def status_error(call: Call, response: httpx.Response) -> OrchestraError:
     if status == 400:
         field = body.get("fieldName") if isinstance(body, dict) else None
         raw_errors = body.get("errors") if isinstance(body, dict) else None
-        errors = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
-        detail = "; ".join(errors) or "no detail"
-        return BadRequestError(
+        messages = [str(e) for e in raw_errors] if isinstance(raw_errors, list) else []
+        detail = "; ".join(messages) or "no detail"
+        return errors.BadRequestError(
             redact_text(f"{name}: bad request: {field or 'request'}: {detail}"),
             field_name=field if isinstance(field, str) else None,
-            errors=errors,
+            errors=messages,
             **common,
         )
     if status == 401:
-        return AuthenticationError(f"{name}: the API key was refused (401)", **common)
+        return errors.AuthenticationError(f"{name}: the API key was refused (401)", **common)
     if status == 404:
-        return NotFoundError(f"{name}: not found (404)", **common)
+        return errors.NotFoundError(f"{name}: not found (404)", **common)
     if status == 409:
         result = _parse_result(body)
         code = getattr(result, "gateway_result_code", None)
         if op.lookup:  # "no such transaction (yet)", not a decline
-            return TransactionNotFoundError(
+            return errors.TransactionNotFoundError(
                 redact_text(
                     f"{name}: the gateway found no such transaction (yet) (gateway code "
                     f"{code!r}); this is not a decline: payment_gateway.reconcile asks again "
@@ -983,7 +960,7 @@ def status_error(call: Call, response: httpx.Response) -> OrchestraError:
             return _unusable(call, response, "no OperationResult of the gateway (from a proxy?)")
         desc = getattr(result, "gateway_result_description", None)
         gateway = f"gateway code {code!r}: {desc}" if result else "no result body"
-        return GatewayRejectedError(
+        return errors.GatewayRejectedError(
             redact_text(f"{name}: rejected by the payment gateway ({gateway})"),
             result=result,
             **common,
@@ -999,27 +976,29 @@ def status_error(call: Call, response: httpx.Response) -> OrchestraError:
             "have been forwarded)",
         )
     if status == 500:
-        return GatewayError(f"{name}: the payment gateway failed (500)", **common)
+        return errors.GatewayError(f"{name}: the payment gateway failed (500)", **common)
     if status == 503:
         what = _after(call, "temporarily unavailable (503)")
-        return GatewayUnavailableError(
+        return errors.GatewayUnavailableError(
             f"{name}: the payment gateway is {what}", attempts=call.attempt, **common
         )
     if status == 429:
         what = _after(call, "rate limited (429)")
-        return RateLimitError(
+        return errors.RateLimitError(
             f"{name}: {what}; nothing was processed", attempts=call.attempt, **common
         )
     return _unusable(call, response, "an undocumented status")
 
 
-def _result_error(call: Call, response: httpx.Response, result: Any, code: str) -> OrchestraError:
+def _result_error(
+    call: Call, response: httpx.Response, result: Any, code: str
+) -> errors.OrchestraError:
     """A 2xx whose OperationResult says the money operation did not succeed."""
     name = call.op.operation_id
     common: dict[str, Any] = {"operation": name, "response": response, "body": _json(response)}
     if code in ("Rejected", "NotImplemented"):
         desc = getattr(result, "gateway_result_description", None)
-        return GatewayRejectedError(
+        return errors.GatewayRejectedError(
             redact_text(
                 f"{name}: {code} by the payment gateway "
                 f"(gateway code {result.gateway_result_code!r}: {desc})"
@@ -1028,7 +1007,7 @@ def _result_error(call: Call, response: httpx.Response, result: Any, code: str) 
             **common,
         )
     if code == "FatalFailure":
-        return GatewayError(f"{name}: the payment gateway failed (FatalFailure)", **common)
+        return errors.GatewayError(f"{name}: the payment gateway failed (FatalFailure)", **common)
     if code == "TemporaryFailure":  # the gateway may still complete it (reconcile agrees)
         why = "operationResultCode 'TemporaryFailure' (the gateway may still complete it)"
         return _unusable(call, response, why, result)
@@ -1103,12 +1082,12 @@ def _api_response(call: Call, response: httpx.Response, result: Any) -> ApiRespo
     )
 
 
-def failure(call: Call, exc: Exception) -> OrchestraError:
+def failure(call: Call, exc: Exception) -> errors.OrchestraError:
     """The typed exception for a call that failed, its whole chain redacted (an httpcore error
     may quote a header; a server may echo the request)."""
     op, name = call.op, call.op.operation_id
-    error: OrchestraError
-    if isinstance(exc, OrchestraError):
+    error: errors.OrchestraError
+    if isinstance(exc, errors.OrchestraError):
         error = exc
     elif isinstance(exc, QueueTimeout):
         waited = exc.waited
@@ -1119,7 +1098,7 @@ def failure(call: Call, exc: Exception) -> OrchestraError:
             exc.busy,
             exc.waiting,
         )
-        error = PoolTimeoutError(
+        error = errors.PoolTimeoutError(
             f"{name}: not sent: {exc}. Nothing reached Orchestra, so sending again is safe; "
             "make fewer calls at once, or raise limits.max_connections or the pool timeout.",
             operation=name,
@@ -1127,29 +1106,31 @@ def failure(call: Call, exc: Exception) -> OrchestraError:
         )
     elif isinstance(exc, httpx.TransportError):
         if op.moves_money and outcome_of_error(exc) is Outcome.MAYBE_SENT:
-            error = outcome_unknown(
+            error = errors.outcome_unknown(
                 op,
                 call.facts,
                 f"no answer after the request may have reached the gateway ({type(exc).__name__})",
             )
         else:
-            failed = f"{name}: {describe_failure(exc, call.request)}"
+            failed = f"{name}: {errors.describe_failure(exc, call.request)}"
             timed_out = isinstance(exc, httpx.TimeoutException)
-            error = (APITimeoutError if timed_out else APIConnectionError)(failed, operation=name)
+            error = (errors.APITimeoutError if timed_out else errors.APIConnectionError)(
+                failed, operation=name
+            )
     elif isinstance(exc, httpx.RequestError):  # content that fails decoding (a bad gzip...)
         what = "the content failed decoding"
         if op.moves_money:
-            error = outcome_unknown(op, call.facts, f"an answer came but {what}")
+            error = errors.outcome_unknown(op, call.facts, f"an answer came but {what}")
         else:
-            error = UnexpectedResponseError(
+            error = errors.UnexpectedResponseError(
                 f"{name}: {what}", operation=name, status_code=0, excerpt=""
             )
     else:  # an event loop closed or changed, a backend's own exception
         what = f"the call failed after it may have been sent ({type(exc).__name__}: {exc})"
         if op.moves_money:
-            error = outcome_unknown(op, call.facts, what)
+            error = errors.outcome_unknown(op, call.facts, what)
         else:
-            error = APIConnectionError(f"{name}: {what}", operation=name)
+            error = errors.APIConnectionError(f"{name}: {what}", operation=name)
     if error is not exc:
         error.__cause__ = exc
         error.__suppress_context__ = True
@@ -1161,15 +1142,15 @@ def failure(call: Call, exc: Exception) -> OrchestraError:
     return error
 
 
-def settle(pipe: Pipeline, call: Call, error: OrchestraError | None) -> None:
+def settle(pipe: Pipeline, call: Call, error: errors.OrchestraError | None) -> None:
     """A follow-up's answer came (or provably never will): unknown outcomes stay open."""
     entry = call.entry
     if entry is None:
         return
-    if isinstance(error, OutcomeUnknownError):
+    if isinstance(error, errors.OutcomeUnknownError):
         error._sent = entry
         return
-    pipe.follow_ups.finished(entry, void=error is not None and moved_nothing(error))
+    pipe.follow_ups.finished(entry, void=error is not None and errors.moved_nothing(error))
 
 
 # --- try: the sync and async loops ------------------------------------------------------------
@@ -1203,7 +1184,7 @@ class Pipeline:
             named = (kwargs.get("extensions") or {}).get("operation_id")
             op = BY_ENDPOINT.get(named) if isinstance(named, str) else None
             if op is None:
-                raise RequestValidationError(
+                raise errors.RequestValidationError(
                     f"not an operation of this API: {named!r} (build requests with the "
                     f"generated endpoint functions)",
                     field="extensions.operation_id",
