@@ -70,3 +70,55 @@ def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
     third_party = imported_roots(ROOT / "overlays") | imported_roots(ROOT / "generated")
     outside = third_party - {"orchestra_api", "orchestra_payments"} - sys.stdlib_module_names
     assert outside - OPTIONAL <= {"httpx", "attrs", "dateutil"}
+
+
+# The overlay's modules, bottom up: each imports only modules of lower layers (at module level,
+# inside functions and under TYPE_CHECKING alike), so there is no cycle and a transport never
+# reaches up into the policy above it.
+OVERLAY_LAYERS = {
+    "_generated_operations": 0,
+    "_redact": 1,
+    "_generated_params": 1,
+    "_errors": 2,
+    "params": 2,
+    "_aiohttp": 2,
+    "_transport": 3,
+    "_pipeline": 4,
+    "_generated_facade": 5,
+    "_client": 6,
+    "testing": 7,
+    "__init__": 8,
+}
+
+
+def overlay_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                found |= {n.split(".")[0] for n in names if n}
+            elif node.module and node.module.startswith("orchestra_payments."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {
+                a.name.split(".")[1] for a in node.names if a.name.startswith("orchestra_payments.")
+            }
+    return found
+
+
+def test_the_overlay_calls_only_downwards() -> None:
+    folder = ROOT / "overlays" / "orchestra_payments"
+    modules = {p.stem for p in folder.glob("*.py")}
+    assert modules == set(OVERLAY_LAYERS), "a new module: give it its layer here"
+    upward = {
+        (path.stem, target)
+        for path in folder.glob("*.py")
+        for target in overlay_imports(path)
+        if OVERLAY_LAYERS[target] >= OVERLAY_LAYERS[path.stem]
+    }
+    assert upward == set()
+    hand_written = [
+        m for m in modules if m.startswith("_") and not m.startswith(("_generated", "__"))
+    ]
+    assert len(hand_written) <= 6, hand_written
