@@ -16,6 +16,7 @@ from orchestra_payments._generated_operations import OPERATIONS
 BY_ID = {op.operation_id: op for op in OPERATIONS}
 ACCOUNT = {"paymentGatewayName": "NULLSuccess"}
 TOKEN = {"payload": "4111111111111111"}
+TOKEN_ID = "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6"
 STATUS_BODY = {"myRef": "order-123456", "paymentGatewayAccountName": "acct1"}
 
 # operationId: (facade method, positional arguments, the generated function's keywords, answer)
@@ -30,8 +31,8 @@ CASES: dict[str, tuple[str, tuple[Any, ...], dict[str, Any], Any]] = {
     "GatewayStatus": ("payment_gateway.status", (STATUS_BODY,), {"body": STATUS_BODY}, SUCCESS),
     "GatewayList": ("payment_gateway.list_gateways", (), {}, []),
     "StoreStringToken": ("string_tokens.create", (TOKEN,), {"body": TOKEN}, {"token": "t1"}),
-    "StringTokenRetrieve": ("string_tokens.retrieve", ("a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6",), {"token": "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6"}, TOKEN),
-    "StringTokenDelete": ("string_tokens.delete", ("a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6",), {"token": "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6"}, None),
+    "StringTokenRetrieve": ("string_tokens.retrieve", (TOKEN_ID,), {"token": TOKEN_ID}, TOKEN),
+    "StringTokenDelete": ("string_tokens.delete", (TOKEN_ID,), {"token": TOKEN_ID}, None),
     "PaymentGatewayAccountSet": (
         "gateway_accounts.set",
         ("acct1", ACCOUNT),
