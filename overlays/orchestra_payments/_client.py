@@ -19,7 +19,6 @@ is left of it.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import logging
 import math
 import os
@@ -58,6 +57,7 @@ from ._pipeline import (
     TimeoutTypes,
     TransactionRecord,
     check_headers,
+    is_loopback,
 )
 from ._redact import install_log_filter, register_secret
 from ._transport import DEFAULT_LIMITS, HttpBackend, async_transport, sync_transport
@@ -98,9 +98,6 @@ def package_version() -> str:
 # --- settings ---------------------------------------------------------------------------------
 
 
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
-
-
 @dataclass(frozen=True, slots=True)
 class Settings:
     api_key: str
@@ -108,15 +105,6 @@ class Settings:
 
     def __repr__(self) -> str:
         return f"Settings(base_url={self.base_url!r}, api_key=<redacted>)"
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES or host.lower().endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_api_key(key: object) -> str:
@@ -159,7 +147,7 @@ def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
         raise errors.ConfigurationError(f"base_url {url!r} is not a URL") from exc
     if parsed.scheme not in ("https", "http") or not parsed.host:
         raise errors.ConfigurationError(f"base_url {url!r} must be an https:// URL")
-    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+    if parsed.scheme == "http" and not is_loopback(parsed.host):
         raise errors.ConfigurationError(
             f"Refusing to send the API key over plain http:// to {parsed.host}: use https://, "
             "or a loopback address (127.0.0.1, localhost) for a local sandbox."

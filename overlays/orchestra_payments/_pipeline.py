@@ -20,12 +20,14 @@ from __future__ import annotations
 import difflib
 import email.utils
 import inspect
+import ipaddress
 import json
 import logging
 import math
 import random
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -64,6 +66,7 @@ from ._generated_params import MINOR_UNITS
 from ._redact import (
     excerpt,
     redact_text,
+    redact_token_ids,
     register_secret,
     scrub_exception,
     scrub_model,
@@ -453,12 +456,21 @@ def _decimals(amount: float | Decimal) -> int:
 
 
 def check_minor_units(body: Any) -> None:
-    """An amount with more decimals than its currency has minor units (ISO 4217) would be
-    rounded somewhere down the line, or refused: refuse it here, before sending."""
-    if not isinstance(body, Mapping):
+    """An amount is a number in major units (``10.5`` is ten and a half dollars), never a
+    string or a bool; one with more decimals than its currency has minor units (ISO 4217)
+    would be rounded somewhere down the line, or refused: refuse both here, before sending."""
+    if not isinstance(body, Mapping) or "amount" not in body:
         return
-    amount = body.get("amount")
-    if not isinstance(amount, float | Decimal):
+    amount = body["amount"]
+    if amount is None:
+        return
+    if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
+        raise _fail(
+            "amount",
+            f"must be a number in major units (10.50 is ten and a half), not a "
+            f"{type(amount).__name__}",
+        )
+    if isinstance(amount, int):
         return
     for name in _CURRENCY_FIELDS:
         currency = body.get(name)
@@ -637,6 +649,7 @@ class Outcome(Enum):
     NOT_SENT = "a connection error before sending"  # the request never left: nothing happened
     MAYBE_SENT = "no answer"  # the request may have reached Orchestra
     QUEUED_OUT = "no free connection"  # not sent; another try would queue again at the end
+    REFUSED_HERE = "a connection refused by this machine"  # not sent; a local server is down
 
 
 _STATUS_OUTCOMES = {503: Outcome.UNAVAILABLE, 429: Outcome.RATE_LIMITED}
@@ -646,9 +659,36 @@ def outcome_of_error(exc: httpx.TransportError) -> Outcome:
     """Whether a transport error proves the request never left."""
     if isinstance(exc, QueueTimeout):
         return Outcome.QUEUED_OUT
+    if _refused_here(exc):
+        return Outcome.REFUSED_HERE
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return Outcome.NOT_SENT
     return Outcome.MAYBE_SENT
+
+
+def is_loopback(host: str) -> bool:
+    host = host.lower()
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _refused_here(exc: httpx.TransportError) -> bool:
+    """A connection this machine refused: nothing listens on the port (a local server, the
+    sandbox, that is not running)."""
+    if not isinstance(exc, httpx.ConnectError):
+        return False
+    try:
+        host = exc.request.url.host
+    except RuntimeError:
+        return False
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ConnectionRefusedError):
+        cause = cause.__cause__ or cause.__context__
+    return cause is not None and is_loopback(host)
 
 
 def should_retry(op: Operation, outcome: Outcome) -> bool:
@@ -695,6 +735,9 @@ def retry_delay(
     backoff = min(policy.wait_max, policy.wait_initial * 2.0 ** (attempt - 1))
     jitter = float((rng or random).uniform(0, policy.wait_jitter)) if policy.wait_jitter else 0.0
     return min(policy.wait_max, backoff + jitter)
+
+
+_LOCAL_RETRY_WAIT = 0.1
 
 
 def _seconds(name: str, value: object) -> float:
@@ -845,6 +888,8 @@ class Call:
         if not should_retry(self.op, outcome) or self.attempt >= policy.attempts:
             return None
         delay = retry_delay(policy, self.attempt, retry_after, rng=self.rng)
+        if outcome is Outcome.REFUSED_HERE:  # a local server that restarts is back at once
+            delay = min(delay, _LOCAL_RETRY_WAIT)
         if self.left() - delay <= 0:
             logger.warning(
                 "not retrying %s after %s: the %.1f s budget would be exceeded",
@@ -940,7 +985,8 @@ def status_error(call: Call, response: httpx.Response) -> errors.OrchestraError:
     if status == 401:
         return errors.AuthenticationError(f"{name}: the API key was refused (401)", **common)
     if status == 404:
-        return errors.NotFoundError(f"{name}: not found (404)", **common)
+        url = redact_token_ids(str(response.request.url))
+        return errors.NotFoundError(f"{name}: not found (404) at {url}", **common)
     if status == 409:
         result = _parse_result(body)
         code = getattr(result, "gateway_result_code", None)
@@ -1113,6 +1159,8 @@ def failure(call: Call, exc: Exception) -> errors.OrchestraError:
             )
         else:
             failed = f"{name}: {errors.describe_failure(exc, call.request)}"
+            if _refused_here(exc):
+                failed += " (nothing listens there: is the server, or the sandbox, running?)"
             timed_out = isinstance(exc, httpx.TimeoutException)
             error = (errors.APITimeoutError if timed_out else errors.APIConnectionError)(
                 failed, operation=name
@@ -1160,6 +1208,8 @@ class Pipeline:
     """What one client (and its ``with_options`` copies) sends through: its httpx client, its
     retry policy, its record of follow-ups, and its clock (``orchestra_payments.testing``)."""
 
+    blocking = False  # the sync client: never a money-moving call inside an event loop
+
     def __init__(
         self, http: httpx.Client | httpx.AsyncClient, policy: RetryPolicy, owner: object
     ) -> None:
@@ -1189,11 +1239,33 @@ class Pipeline:
                     f"generated endpoint functions)",
                     field="extensions.operation_id",
                 )
+        if self.blocking and op.moves_money and _called_from_a_coroutine():
+            # There ``await client.payment_gateway.charge(...)`` would fail only after the
+            # payment was sent, and a caller who sees the error may well send it again.
+            raise errors.ConfigurationError(
+                f"{op.operation_id}: Orchestra is the blocking client, called from a coroutine: "
+                "use AsyncOrchestra (and await its calls), or run the call in a thread "
+                "(asyncio.to_thread); nothing was sent"
+            )
         return Call(self, op, kwargs, parse, options, per_call, low_level)
+
+
+def _called_from_a_coroutine() -> bool:
+    """Whether the code that called the client (the first frame outside this library and the
+    generated package) is a coroutine (``async def``): a notebook cell or a sync helper called
+    from async code may block, but only a coroutine can ``await`` the result."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_OURS):
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame is not None and bool(frame.f_code.co_flags & inspect.CO_COROUTINE)
+
+
+_OURS = ("orchestra_payments.", "orchestra_api.")
 
 
 class SyncPipeline(Pipeline):
     http: httpx.Client
+    blocking = True
 
     def __init__(self, http: httpx.Client, policy: RetryPolicy, owner: object) -> None:
         super().__init__(http, policy, owner)
