@@ -1,28 +1,20 @@
 """The aiohttp backend (``pip install 'orchestra-payments[aiohttp]'``): httpx-aiohttp's transport,
-made exactly as strict as httpx's own about what may have reached Orchestra.
+made exactly as strict as httpx's own about what may have reached Orchestra (tests check each):
 
-Two things in the libraries below would move money twice; both are checked by tests:
-
-- httpx-aiohttp (0.2) maps ``aiohttp.ClientConnectionError`` to ``httpx.ConnectTimeout``. That is
-  the parent class of ``ServerDisconnectedError``, ``ClientOSError`` and
-  ``ClientConnectionResetError``: a connection dropped *after* a charge was sent would read as
-  "never connected", which is what makes a charge safe to retry. Read timeouts
-  (``SocketTimeoutError`` -> ``ReadTimeout``) and cut bodies (``ClientPayloadError`` ->
-  ``ReadError``) are mapped well, but also a body cut by a dropped connection goes through the
-  same coarse mapping.
-- aiohttp resends a request once by itself after ``ServerDisconnectedError`` or
-  ``ClientOSError`` when its method is "idempotent" (GET, PUT, DELETE...): a refund (PUT) or a
-  void (DELETE) would be sent twice, with no log line and no say of the retry policy.
-
-A third would make needless unknown outcomes: aiohttp reuses a pooled connection that the server
-has closed while the event loop was busy (its end-of-stream not yet read), where httpcore checks
-the socket first; the charge sent on it is lost. So each request first lets the loop read what
-has arrived (two ``asyncio.sleep(0)``), and aiohttp drops the closed connection.
-
-So a middleware stops aiohttp's own resend (the dropped connection then reaches us unmapped),
-and every error, of the request or of its body, is classified again from aiohttp's own
-exception: only a failure to connect or to get a connection in time proves the request was not
-sent; anything else, known or not, may have reached the gateway.
+- httpx-aiohttp (0.2) maps ``aiohttp.ClientConnectionError``, the parent of
+  ``ServerDisconnectedError``, ``ClientOSError`` and ``ClientConnectionResetError``, to
+  ``httpx.ConnectTimeout``, "never connected", which makes a charge safe to retry: a connection
+  dropped *after* a charge was sent (or while its body was read) would move money twice. So
+  every error is classified again from aiohttp's own exception: only a failure to connect or to
+  get a connection in time proves the request was not sent; anything else, known or not, may
+  have reached the gateway. (Read timeouts and cut bodies it maps well.)
+- aiohttp resends an "idempotent" request (GET, PUT, DELETE...) once by itself after
+  ``ServerDisconnectedError`` or ``ClientOSError``: a refund (PUT) or void (DELETE) would go
+  twice, unlogged, whatever the retry policy. A middleware stops that resend (the dropped
+  connection then reaches us unmapped).
+- aiohttp, unlike httpcore, reuses a pooled connection the server closed while the loop was
+  busy, losing the charge sent on it: each request first lets the loop read what has arrived
+  (two ``asyncio.sleep(0)``), so aiohttp drops such a connection.
 """
 
 from __future__ import annotations
@@ -62,18 +54,12 @@ async def _no_resend(
         raise _NotResent(str(exc)) from exc
 
 
-def _origin(exc: BaseException) -> BaseException:
-    """aiohttp's own exception behind httpx-aiohttp's mapping and our middleware."""
-    while isinstance(exc, httpx.TransportError | _NotResent) and exc.__cause__ is not None:
-        exc = exc.__cause__
-    return exc
-
-
 def transport_error(exc: BaseException, *, answered: bool) -> httpx.TransportError:
-    """The httpx error for an aiohttp failure: "not sent" only when that is proven.
-
-    ``answered``: the status line had come (the body was being read), so it was sent."""
-    origin = _origin(exc)
+    """The httpx error for an aiohttp failure: "not sent" only when that is proven (never once
+    ``answered``: the status line had come, so it was sent)."""
+    origin = exc  # aiohttp's own exception, behind httpx-aiohttp's mapping and our middleware
+    while isinstance(origin, httpx.TransportError | _NotResent) and origin.__cause__ is not None:
+        origin = origin.__cause__
     rows = _MAYBE_SENT if answered else _NOT_SENT + _MAYBE_SENT
     for kind, mapped in rows:
         if isinstance(origin, kind):
@@ -127,10 +113,7 @@ class AiohttpBackend(httpx.AsyncBaseTransport):
         return aiohttp.ClientSession(connector=connector, middlewares=(_no_resend,))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        # Let the event loop read what has arrived on idle connections first: a server that
-        # closed one while this loop was busy has left its end-of-stream in the socket, and
-        # aiohttp only drops the connection from its pool once the loop has read it.
-        # (httpcore checks a connection's socket before reusing it; aiohttp does not.)
+        # Let the loop read the end-of-stream of idle connections the server closed (see above).
         await asyncio.sleep(0)
         await asyncio.sleep(0)
         try:

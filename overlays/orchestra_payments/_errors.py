@@ -34,12 +34,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
 from ._generated_operations import FOLLOW_UPS, ORIGINALS
-from ._redact import redact_text, stand_in_with
+from ._redact import redact_text
 
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
@@ -48,22 +48,25 @@ if TYPE_CHECKING:
 
 
 class OrchestraError(Exception):
-    """Base of every exception this library raises."""
+    """Base of every exception this library raises. A subclass names in ``_extra`` the keyword
+    arguments it takes, each kept as the attribute of that name (and annotated on the subclass)."""
 
     my_ref: str | None = None
     """The ``myRef`` the request carried (generated when the caller sent none), if any."""
 
-    def __init__(self, *args: object) -> None:
+    _extra: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *args: object, **extra: Any) -> None:
+        if set(extra) != self._extra:
+            raise TypeError(f"{type(self).__name__} takes keyword arguments {sorted(self._extra)}")
         # Every message passes the redactor, whoever builds it.
         super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
+        for name, value in extra.items():
+            setattr(self, name, value)
 
 
 class RedactedError(OrchestraError):
-    """Stands in an exception's cause chain for an exception whose details held a secret (an
-    API key, a card number): its message names the type it replaces."""
-
-
-stand_in_with(RedactedError)
+    """In a cause chain, stands in for an exception that showed a secret; names its type."""
 
 
 class ConfigurationError(OrchestraError):
@@ -77,17 +80,15 @@ class ClientClosedError(OrchestraError):
 class RequestValidationError(OrchestraError):
     """Input that cannot be sent; ``field`` names the offending field when known."""
 
-    def __init__(self, message: str, *, field: str | None) -> None:
-        super().__init__(message)
-        self.field = field
+    _extra = frozenset({"field"})
+    field: str | None
 
 
 class APIConnectionError(OrchestraError):
     """No answer came back: the connection could not be made or was dropped."""
 
-    def __init__(self, message: str, *, operation: str | None) -> None:
-        super().__init__(message)
-        self.operation = operation
+    _extra = frozenset({"operation"})
+    operation: str | None
 
 
 class APITimeoutError(APIConnectionError):
@@ -97,27 +98,20 @@ class APITimeoutError(APIConnectionError):
 class PoolTimeoutError(APITimeoutError):
     """Every connection stayed busy past the pool timeout: the request was never sent."""
 
-    def __init__(self, message: str, *, operation: str | None, waited: float) -> None:
-        super().__init__(message, operation=operation)
-        self.waited = waited
+    _extra = frozenset({"operation", "waited"})
+    waited: float
 
 
 class OutcomeUnknownError(OrchestraError):
     """A money-moving request may have reached the gateway; its outcome is unknown.
 
     Never send it again blindly: ``client.payment_gateway.reconcile(error)`` asks the gateway
-    what happened. Everything a reconciliation needs is here, and nothing secret.
-
-    Attributes:
-        operation: the operationId (``GatewayCharge``, ``GatewayRefund``...).
-        my_ref: the ``myRef`` sent (generated when the caller sent none), or None.
-        ref_trans_id: the original transaction of a capture, refund or void, or None.
-        payment_gateway_account_name: the stored gateway account the request named, or None
-            (an inline account is not kept: pass it to ``reconcile`` again).
-        amount: the amount sent, or None.
-        status_code: the HTTP status when an answer came back, else None.
-        result: the ``OperationResult`` when the body was readable (e.g. an unknown result
-            code), else None.
+    what happened. Everything a reconciliation needs is here, and nothing secret: ``operation``
+    (the operationId), ``my_ref`` sent (generated when the caller sent none), ``ref_trans_id``
+    (of a capture, refund or void), ``payment_gateway_account_name`` (a stored account; an inline
+    one is not kept: pass it to ``reconcile`` again), ``amount`` sent, ``status_code`` of an
+    answer, ``result`` (the ``OperationResult`` of a readable body, e.g. an unknown result code);
+    each None when unknown.
     """
 
     def __init__(
@@ -146,22 +140,19 @@ class OutcomeUnknownError(OrchestraError):
 class UnexpectedResponseError(OrchestraError):
     """An answer the API does not document; ``excerpt`` is short and redacted."""
 
-    def __init__(
-        self, message: str, *, operation: str | None, status_code: int, excerpt: str
-    ) -> None:
-        super().__init__(message)
-        self.operation = operation
-        self.status_code = status_code
-        self.excerpt = excerpt
+    _extra = frozenset({"operation", "status_code", "excerpt"})
+    operation: str | None
+    status_code: int
+    excerpt: str
 
 
 class APIStatusError(OrchestraError):
     """Orchestra answered with a documented error status."""
 
     def __init__(
-        self, message: str, *, operation: str, response: httpx.Response, body: Any
+        self, message: str, *, operation: str, response: httpx.Response, body: Any, **extra: Any
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, **extra)
         self.operation = operation
         self.response = response
         self.status_code = response.status_code
@@ -172,19 +163,9 @@ class APIStatusError(OrchestraError):
 class BadRequestError(APIStatusError):
     """400: Orchestra rejected a field of the request."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        field_name: str | None,
-        errors: list[str],
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.field_name = field_name
-        self.errors = errors
+    _extra = frozenset({"field_name", "errors"})
+    field_name: str | None
+    errors: list[str]
 
 
 class AuthenticationError(APIStatusError):
@@ -199,17 +180,8 @@ class GatewayAnswerError(APIStatusError):
     """A 409: the gateway's answer, a decline or a lookup that found nothing; ``result`` is the
     OperationResult (if it parsed), with the gateway's codes."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        result: OperationResult | None,
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.result = result
+    _extra = frozenset({"result"})
+    result: OperationResult | None
 
     @property
     def gateway_result_code(self) -> str | None:
@@ -235,17 +207,8 @@ class GatewayError(APIStatusError):
 class RetriesExhaustedError(APIStatusError):
     """An answer that was retried ``attempts`` times and stayed the same."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        response: httpx.Response,
-        body: Any,
-        attempts: int,
-    ) -> None:
-        super().__init__(message, operation=operation, response=response, body=body)
-        self.attempts = attempts
+    _extra = frozenset({"attempts"})
+    attempts: int
 
 
 class GatewayUnavailableError(RetriesExhaustedError):
@@ -264,29 +227,20 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-MOVED_NOTHING = (
-    ConfigurationError,
-    ClientClosedError,
-    RequestValidationError,
-    BadRequestError,
-    AuthenticationError,
-    NotFoundError,
-    RateLimitError,
-)
-"""Failures of a money-moving call that prove it moved nothing and left no operation at the
-gateway: refused before sending or by Orchestra itself (an ``APIConnectionError`` that is not
-an ``OutcomeUnknownError`` was never sent, see ``moved_nothing``)."""
+# Failures of a money-moving call that prove it moved nothing and left no operation at the
+# gateway: refused before sending or by Orchestra itself. (An ``APIConnectionError`` that is not
+# an ``OutcomeUnknownError`` was never sent either.)
+_NOT_SENT = (ConfigurationError, ClientClosedError, RequestValidationError)
+_REFUSED = (BadRequestError, AuthenticationError, NotFoundError, RateLimitError)
 
 
 def moved_nothing(error: BaseException) -> bool:
-    return isinstance(error, MOVED_NOTHING) or (
+    return isinstance(error, _NOT_SENT + _REFUSED) or (
         isinstance(error, APIConnectionError) and not isinstance(error, OutcomeUnknownError)
     )
 
 
 # --- an unknown outcome: what it was, and what to do ------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What a request said that a reconciliation needs (no card data, no credentials)."""
@@ -300,23 +254,16 @@ class Facts:
 def facts_of_body(body: Any) -> Facts:
     if not isinstance(body, dict):
         return Facts()
-
-    def text(key: str) -> str | None:
-        value = body.get(key)
-        return value if isinstance(value, str) else None
-
-    amount = body.get("amount")
     return Facts(
-        my_ref=text("myRef"),
-        ref_trans_id=text("refTransId"),
-        account_name=text("paymentGatewayAccountName"),
-        amount=_number(amount),
+        my_ref=_str_or_none(body.get("myRef")),
+        ref_trans_id=_str_or_none(body.get("refTransId")),
+        account_name=_str_or_none(body.get("paymentGatewayAccountName")),
+        amount=_number(body.get("amount")),
     )
 
 
 def _number(value: object) -> float | None:
-    """An amount as sent (int, float or Decimal), as a float for comparing with what status
-    reports; None when it is not a finite number."""
+    """Amount sent (int, float, Decimal) as a float to compare with status; None if not finite."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     number = float(value)
@@ -367,8 +314,6 @@ def outcome_unknown(
 
 
 # --- a failure on the wire, in words ------------------------------------------------------------
-
-
 def _reason(exc: BaseException) -> str:
     """The innermost operating-system reason in the chain, else httpx's message (redacted: a
     transport's message may quote what it was sending)."""

@@ -1,16 +1,11 @@
-"""The one redactor: every message, repr, log record and exception chain the library shows.
+"""The one redactor of every message, repr, log record and exception chain the library shows.
 
-What it removes:
-- the API keys of every client built in this process (and any key given per call), also in
-  their JSON- and bytes-escaped spellings;
-- card numbers: any run of 12 to 19 digits, whatever spaces, dashes, dots or zero-width
-  characters split it (only the last four digits stay: ``****4242``);
-- security codes in every common phrasing: a JSON field (``"cvv": "123"``, ``"cvc": 123``),
-  ``cvv=123``, ``CVC2: 1234``, "security code 123", "card verification value/code 123";
-- the values of secret fields, also when a body was cut off mid-value or is JSON inside a JSON
-  string: ``cardNumber``, ``cvv``, ``payload``, ``clearPayload``, ``credentials``, ``value``,
-  ``apiKey``...;
-- for the errors of one call, every secret string of that call's request body.
+It masks the API keys of live clients and any given per call (also JSON- and bytes-escaped);
+card numbers, 12 to 19 digits however spaces, dashes, dots or zero-width characters split them
+(``****4242`` stays); security codes in every common phrasing (``"cvv": "123"``, ``cvv=123``,
+``CVC2: 1234``, "security code 123", "card verification value 123"); secret fields' values
+(``cardNumber``, ``payload``, ``credentials``, ``apiKey``...), also cut off mid-value or in JSON
+inside a JSON string; in the errors of one call, every secret string of its request body.
 """
 
 from __future__ import annotations
@@ -29,32 +24,12 @@ from urllib.parse import unquote
 from ._generated_operations import TOKEN_PATHS
 
 REDACTED = "<redacted>"
-EXCERPT_LIMIT = 200
 
-_SECRET_FIELD_NAMES = (
-    "cardNumber",
-    "card_number",
-    "pan",
-    "cvv",
-    "cvv2",
-    "cvc",
-    "cvc2",
-    "securityCode",
-    "cardSecurityCode",
-    "number",
-    "payload",
-    "clearPayload",
-    "clear_payload",
-    "authenticationValue",
-    "value",
-    "credentials",
-    "X-Api-Key",
-    "apiKey",
-    "api_key",
-    "apiSecret",
-    "password",
-    "secret",
-)
+_CARD_FIELDS = ("cardNumber", "card_number", "pan", "number")
+_CVV_FIELDS = ("cvv", "cvv2", "cvc", "cvc2", "securityCode", "cardSecurityCode")
+_TOKEN_FIELDS = ("payload", "clearPayload", "clear_payload", "authenticationValue", "value")
+_KEY_FIELDS = ("credentials", "X-Api-Key", "apiKey", "api_key", "apiSecret", "password", "secret")
+_SECRET_FIELD_NAMES = (*_CARD_FIELDS, *_CVV_FIELDS, *_TOKEN_FIELDS, *_KEY_FIELDS)
 _SECRET_KEYS = frozenset(name.lower() for name in _SECRET_FIELD_NAMES)
 _NAMES = "|".join(sorted(_SECRET_FIELD_NAMES, key=len, reverse=True))
 # "field": <value>, also escaped one level or more (JSON inside a JSON string), in single quotes
@@ -105,9 +80,8 @@ def _spellings(secret: str) -> set[str]:
 
 
 def register_secret(secret: str, owner: object) -> None:
-    """Mask a secret (an API key) in every redaction of this process while ``owner`` (the
-    client that uses it) lives: the secrets of clients that are gone are forgotten, so a
-    service that builds a client per tenant does not grow the list without bound."""
+    """Mask a secret (an API key) in every redaction while ``owner`` (its client) lives; then
+    forget it, so a service that builds a client per tenant does not grow the list forever."""
     if not secret:
         return
     with _known_lock:
@@ -125,8 +99,8 @@ def register_secret(secret: str, owner: object) -> None:
 
 
 def _drain() -> bool:
-    """Forget the secrets of owners that are gone (queued by their finalizers, which may run
-    at any point, even inside this module's lock: so they only queue)."""
+    """Forget the secrets of owners that are gone (their finalizers only queue them: they may
+    run at any point, even inside this module's lock)."""
     gone = False
     while _released:
         for secret in _released.popleft():
@@ -155,8 +129,7 @@ def known_secrets() -> int:
 
 
 def _mask_pan(match: re.Match[str]) -> str:
-    digits = _NON_DIGITS.sub("", match.group())
-    return "****" + digits[-4:]
+    return "****" + _NON_DIGITS.sub("", match.group())[-4:]
 
 
 def _mask_field(match: re.Match[str]) -> str:
@@ -198,7 +171,7 @@ def _redact(text: str, given: tuple[str, ...]) -> str:
     return _PAN.sub(_mask_pan, text)
 
 
-def excerpt(content: bytes, secrets: Iterable[str] = (), limit: int = EXCERPT_LIMIT) -> str:
+def excerpt(content: bytes, secrets: Iterable[str] = (), limit: int = 200) -> str:
     """A short, redacted, single-line excerpt of a response body."""
     text = content[: limit * 4].decode("utf-8", errors="replace")
     text = " ".join(redact_text(text, secrets).split())
@@ -217,33 +190,17 @@ def secrets_in(value: Any, *, _secret: bool = False, _depth: int = 0) -> list[st
     elif isinstance(value, list | tuple):
         for item in value:
             found += secrets_in(item, _secret=_secret, _depth=_depth + 1)
-    elif isinstance(value, str):
-        if _secret:
-            found.append(value)
-            digits = _NON_DIGITS.sub("", value)
-            if digits and digits != value:
-                found.append(digits)
+    elif isinstance(value, str) and _secret:
+        found.append(value)
+        digits = _NON_DIGITS.sub("", value)
+        if digits and digits != value:
+            found.append(digits)
     elif _secret and isinstance(value, int | float) and not isinstance(value, bool):
         found.append(str(value))
     return found
 
 
 # --- exception chains -------------------------------------------------------------------------
-
-
-class Redacted(Exception):
-    """Stands in a cause chain for an exception whose details held a secret (the client puts
-    its public ``RedactedError``, an ``OrchestraError``, in its place: ``STAND_IN``)."""
-
-
-STAND_IN: list[type[BaseException]] = [Redacted]
-
-
-def stand_in_with(kind: type[BaseException]) -> None:
-    """The exception type that stands in for a redacted one (the client's ``RedactedError``)."""
-    STAND_IN.append(kind)
-
-
 def _safe_arg(arg: object, secrets: tuple[str, ...]) -> object:
     if isinstance(arg, str):
         return redact_text(arg, secrets)
@@ -263,9 +220,9 @@ def _leaks(exc: BaseException, secrets: tuple[str, ...]) -> bool:
 def _scrub_one(
     exc: BaseException, secrets: tuple[str, ...], *, ours: bool = False
 ) -> BaseException:
-    """The exception with its arguments, notes and (unless it is ours) attributes redacted,
-    or a stand-in when that is not enough: a ``UnicodeError`` keeps the whole text it failed
-    on, other exceptions may show more than their arguments."""
+    """The exception with its arguments, notes and (unless ours) attributes redacted, or a
+    stand-in when that is not enough: a ``UnicodeError`` keeps the whole text it failed on,
+    others may show more than their arguments."""
     if isinstance(exc, UnicodeError) and not ours:
         return _stand_in(exc)
     try:
@@ -286,8 +243,12 @@ def _scrub_one(
 
 
 def _stand_in(exc: BaseException) -> BaseException:
-    stand_in = STAND_IN[-1](f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
+    from ._errors import RedactedError  # _errors imports this module
+
+    stand_in = RedactedError(f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
     stand_in.__traceback__ = exc.__traceback__
+    stand_in.__cause__, stand_in.__context__ = exc.__cause__, exc.__context__
+    stand_in.__suppress_context__ = exc.__suppress_context__
     return stand_in
 
 
@@ -308,31 +269,23 @@ def scrub_exception(exc: BaseException, secrets: Iterable[str] = ()) -> None:
             if clean is None:
                 clean = _scrub_one(child, given)
                 cleaned[id(child)] = clean
-                if clean is not child:
-                    clean.__cause__ = child.__cause__
-                    clean.__context__ = child.__context__
-                    clean.__suppress_context__ = child.__suppress_context__
                 stack.append(clean)
             setattr(node, attr, clean)
 
 
 # --- logging ----------------------------------------------------------------------------------
-
-_LOGGERS = (
-    "orchestra_payments",
-    "httpx",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-    "hpack.hpack",
-    "hpack.table",
-    "h2.connection",
-)
-
-
+# Named, as they may not exist yet when the filter is installed.
+_LOGGERS = ("orchestra_payments", "httpx", "hpack.hpack", "hpack.table", "h2.connection")
+_HTTPCORE = tuple(f"httpcore.{m}" for m in ("connection", "http11", "http2", "proxy", "socks"))
 _PREFIXES = ("orchestra_payments", "httpx", "httpcore", "hpack", "h2")
+_installed = False
+# A string token's id is the handle of a vaulted card number, and httpx logs every request's
+# URL at INFO (``HTTP Request: GET https://.../StringTokens/<id> ...``): the filter masks it.
+_TOKEN_ID = re.compile(
+    "(" + "|".join(re.escape(prefix) for prefix in TOKEN_PATHS) + r")(?!<redacted>)[^/?#\s\"'<>]+"
+    if TOKEN_PATHS
+    else r"(?!)"
+)
 
 
 class RedactingFilter(logging.Filter):
@@ -343,7 +296,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: show its template only
             message = str(record.msg)
-        clean = redact_token_ids(redact_text(message))
+        clean = _TOKEN_ID.sub(rf"\g<1>{REDACTED}", redact_text(message))
         if clean != message or record.args:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
@@ -354,25 +307,10 @@ class RedactingFilter(logging.Filter):
 
 _FILTER = RedactingFilter()
 
-# A string token's id is the handle of a vaulted card number. httpx logs every request at INFO
-# (``HTTP Request: GET https://.../StringTokens/<id> "HTTP/1.1 200 OK"``): the id in a logged
-# URL becomes ``<redacted>``.
-_TOKEN_ID = re.compile(
-    "(" + "|".join(re.escape(prefix) for prefix in TOKEN_PATHS) + r")(?!<redacted>)[^/?#\s\"'<>]+"
-    if TOKEN_PATHS
-    else r"(?!)"
-)
-
-
-def redact_token_ids(text: str) -> str:
-    """Text with the token id in every string-token URL or path replaced by ``<redacted>``."""
-    return _TOKEN_ID.sub(rf"\g<1>{REDACTED}", text)
-
 
 def install_log_filter() -> None:
-    """Put the redacting filter on the loggers of this library and of httpx/httpcore (a filter
-    on a parent logger does not see its children's records, hence the list and the scan):
-    once per process, on the first client built."""
+    """Once per process (the first client built): put the redacting filter on the loggers of
+    this library and httpx/httpcore, each one (a parent's filter misses its children's records)."""
     global _installed
     if _installed:
         return
@@ -383,19 +321,16 @@ def install_log_filter() -> None:
             for name, logger in list(logging.root.manager.loggerDict.items())
             if isinstance(logger, logging.Logger) and name.startswith(_PREFIXES)
         ]
-        for name in (*_LOGGERS, *existing):
+        for name in (*_LOGGERS, *_HTTPCORE, *existing):
             logger = logging.getLogger(name)
             if _FILTER not in logger.filters:
                 logger.addFilter(_FILTER)
 
 
-_installed = False
-
-
 def shows_secret(content: bytes, secrets: tuple[str, ...]) -> bool:
-    """Whether a JSON body may show a secret in some value once parsed: one pass over the raw
-    text (cheaper than redacting each parsed field); a body with escapes (``\\u0020`` can
-    split a card number in the raw text and join it in the value) always may."""
+    """Whether a JSON body may show a secret once parsed: one pass over the raw text (cheaper
+    than each parsed field). A body with escapes always may: ``\\u0020`` can split a card
+    number in the raw text that the parsed value joins."""
     if b"\\" in content:
         return True
     text = content.decode("utf-8", "replace")
@@ -403,20 +338,16 @@ def shows_secret(content: bytes, secrets: tuple[str, ...]) -> bool:
 
 
 def scrub_model(value: Any, secrets: Iterable[str] = (), _depth: int = 0) -> None:
-    """Redact, in place, the text of a parsed answer (an attrs model, its nested models, lists
-    and ``additional_properties``): a server that echoes the request into a result field
-    (a gateway description) must not put a key, card number or CVV in the result's repr."""
+    """Redact in place the text of a parsed answer (attrs models, lists, additional_properties):
+    a server echoing the request into a result field must not put a secret in its repr."""
     if _depth > 16 or value is None:
         return
     if isinstance(value, list):
         for item in value:
             scrub_model(item, secrets, _depth + 1)
         return
-    fields = getattr(type(value), "__attrs_attrs__", None)
-    if fields is None:
-        return
     given = tuple(secrets)
-    for attribute in fields:
+    for attribute in getattr(type(value), "__attrs_attrs__", ()):
         item = getattr(value, attribute.name, None)
         if isinstance(item, str):
             clean = redact_text(item, given)

@@ -1,19 +1,13 @@
-"""How a client reaches the network: httpx transports, and for AsyncOrchestra a fair queue in
-front of its connection pools, over httpx's own transport or, with the ``aiohttp`` extra, over
-aiohttp (``_aiohttp.py``). A transport here does what an httpx transport does: send (and wait
-its turn); every decision about tries and answers is made above it (``_pipeline``).
+"""How a client reaches the network. These transports only send (and wait their turn); every
+decision about tries and answers is made above them (``_pipeline``). AsyncOrchestra's:
 
-    PerLoop -> QueuedTransport -> httpx.AsyncHTTPTransport x N | AiohttpBackend
+    PerLoop -> QueuedTransport -> httpx.AsyncHTTPTransport x N | AiohttpBackend (``_aiohttp``)
 
-Waiting for a connection happens in the queue (a FIFO of futures: cheap and first come, first
-served), never inside httpcore's pool, whose cost grows with the number of requests waiting in
-it. The queue lets through as many requests as there are connections (``max_connections``)
-and holds a place until the response is closed, so no pool below is ever full. The httpx
-backend splits its connections over small pools (``_shards``).
-
-A try that waits longer than its pool timeout was never sent: it raises ``QueueTimeout`` (an
-``httpx.PoolTimeout``), which the pipeline does not retry, since sending again would join the
-same queue at its end. The wait happens inside each try, so it counts against the budget.
+Requests wait for a connection in a fair queue, never in httpcore's pool (whose cost grows with
+the requests waiting in it): it lets one request through per connection, holding the place
+until the response is closed, so no pool below is ever full (httpx's are small: ``_shards``).
+A try that waits past its pool timeout was never sent: ``QueueTimeout`` (an ``httpx.PoolTimeout``),
+not retried (it would rejoin the queue at its end); the wait counts against the try's budget.
 """
 
 from __future__ import annotations
@@ -24,7 +18,7 @@ import logging
 import ssl
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import httpx
 
@@ -36,21 +30,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger("orchestra_payments")
 
 HttpBackend = Literal["httpx", "aiohttp"]
-BACKENDS: tuple[str, ...] = HttpBackend.__args__  # type: ignore[attr-defined]
+BACKENDS: tuple[str, ...] = get_args(HttpBackend)
 
 # Idle connections close after 4 s, before a server's usual 5 s keep-alive timeout: a request
 # sent on a connection the server is closing gets no answer, an unknown outcome for a payment.
 DEFAULT_LIMITS = httpx.Limits(
     max_connections=100, max_keepalive_connections=20, keepalive_expiry=4.0
 )
-# The async httpx backend splits limits.max_connections over pools of at most this many.
-HTTPCORE_POOL_SIZE = 5
+HTTPCORE_POOL_SIZE = 5  # the most connections in one pool of the async httpx backend
 
 
 @functools.cache
 def default_tls() -> ssl.SSLContext:
-    """One TLS context for every client, pool and event loop of the process: loading the CA
-    bundle costs some 20 to 40 ms each time (httpx makes one per transport)."""
+    """One TLS context for all: loading the CA bundle takes 20 to 40 ms (httpx: per transport)."""
     return httpx.create_ssl_context()
 
 
@@ -132,31 +124,21 @@ class _Releasing(httpx.AsyncByteStream):
 
 
 class QueuedTransport(httpx.AsyncBaseTransport):
-    """Lets through at most as many requests as ``pools`` have connections; the rest wait in
-    a FairQueue. Each place belongs to one pool, so no pool is ever asked for more than it has.
+    """Lets through one request per connection of ``pools`` ((transport, connections) pairs),
+    the rest wait in a FairQueue; a place belongs to one pool, never asked for more than it has."""
 
-    Args:
-        pools: (transport, connections) pairs.
-    """
-
-    def __init__(
-        self,
-        pools: Sequence[tuple[httpx.AsyncBaseTransport, int]],
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, pools: Sequence[tuple[httpx.AsyncBaseTransport, int]]) -> None:
         self.pools = [transport for transport, _ in pools]
         # One entry per connection: the pool it is in. Last in, first out, so a busy client
         # keeps using the same warm connections.
         self._places = [i for i, (_, size) in enumerate(pools) for _ in range(size)]
         self.queue = FairQueue(len(self._places))
-        self.clock = clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeout: float | None = (request.extensions.get("timeout") or {}).get("pool")
-        started = self.clock()
+        started = time.monotonic()
         if not await self.queue.acquire(timeout):
-            raise self._timed_out(request, self.clock() - started)
+            raise self._timed_out(request, time.monotonic() - started)
         pool = self._places.pop()
         try:
             response = await self.pools[pool].handle_async_request(request)
@@ -195,8 +177,8 @@ def async_transport(
     limits: httpx.Limits,
     proxy: str | httpx.Proxy | None,
 ) -> httpx.AsyncBaseTransport:
-    """The client's transport: the caller's own as it is, else the backend's pool
-    behind a fair queue sized from ``limits.max_connections`` (no queue when that is None)."""
+    """The caller's transport as it is, else the backend's pools behind a fair queue sized from
+    ``limits.max_connections`` (no queue when that is None)."""
     if backend not in BACKENDS:
         raise ConfigurationError(
             f"http_backend must be one of {', '.join(map(repr, BACKENDS))}, not {backend!r}"
@@ -209,15 +191,20 @@ def async_transport(
             )
         return transport
     if backend == "aiohttp":
-        _check_aiohttp()
+        try:
+            from ._aiohttp import AiohttpBackend  # noqa: F401
+        except ImportError as exc:
+            raise ConfigurationError(
+                f"http_backend='aiohttp' needs the aiohttp extra ({exc.name} is not installed): "
+                "pip install 'orchestra-payments[aiohttp]'"
+            ) from None
     connections = limits.max_connections
 
     def build() -> httpx.AsyncBaseTransport:
         if connections is None:
             return _pool(backend, limits, proxy)
-        tls = default_tls() if backend == "httpx" else None
         pools = [
-            (_pool(backend, limits, proxy, size, tls), size)
+            (_pool(backend, limits, proxy, size, default_tls()), size)
             for size in _shards(backend, connections, HTTPCORE_POOL_SIZE)
         ]
         return QueuedTransport(pools)
@@ -226,14 +213,10 @@ def async_transport(
 
 
 class PerLoop(httpx.AsyncBaseTransport):
-    """One transport per event loop, built on first use there.
-
-    Connections, their locks and the queue's futures belong to the loop that made them; a
-    client used from another loop (a worker that runs ``asyncio.run`` per job, function-scoped
-    test loops) gets its own instead of failing in the middle of a request. A loop's transport
-    is closed when the loop shuts down (``asyncio.run`` and ``asyncio.Runner`` finalize async
-    generators first: a suspended one closes it); those of loops closed otherwise are dropped
-    (their connections died with their loop)."""
+    """One transport per event loop, built on first use there: connections, locks and the queue
+    belong to one loop, and a client used from another (``asyncio.run`` per job, test loops)
+    must not fail mid-request. Closed at the loop's shutdown (``asyncio.run`` and ``Runner``
+    finalize async generators first); a loop closed otherwise takes its connections with it."""
 
     def __init__(self, build: Callable[[], httpx.AsyncBaseTransport]) -> None:
         self._build = build
@@ -286,32 +269,20 @@ class PerLoop(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         import asyncio
 
-        by_loop, self._by_loop = self._by_loop, {}
-        closers, self._closers = self._closers, {}
-        transport = by_loop.get(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        transport = self._by_loop.get(loop)
+        closer = self._closers.get(loop)
+        self._by_loop, self._closers = {}, {}
         if transport is not None:
             await transport.aclose()
-        closer = closers.get(asyncio.get_running_loop())
         if closer is not None:
             with contextlib.suppress(Exception):
                 await closer.aclose()
 
 
-def _check_aiohttp() -> None:
-    try:
-        from ._aiohttp import AiohttpBackend  # noqa: F401
-    except ImportError as exc:
-        raise ConfigurationError(
-            f"http_backend='aiohttp' needs the aiohttp extra ({exc.name} is not installed): "
-            "pip install 'orchestra-payments[aiohttp]'"
-        ) from None
-
-
 def _shards(backend: str, connections: int, most: int) -> list[int]:
-    """Connections per pool. httpcore's pool scans all of its connections, for each idle one,
-    at every request and every answer: its cost grows with the square of its size. So the
-    httpx backend spreads its connections over pools of at most ``most``; aiohttp's connector
-    has no such cost."""
+    """Connections per pool: at most ``most`` for httpx, as httpcore's pool (not aiohttp's) costs
+    the square of its size (each request and answer scans every connection per idle one)."""
     if backend != "httpx" or connections <= most:
         return [connections]
     count = -(-connections // most)
@@ -330,9 +301,8 @@ def _pool(
 
         return AiohttpBackend(limits=limits, proxy=proxy, verify=default_tls())
     if size is not None:
-        # httpcore closes an idle connection whenever its pool holds more connections in all
-        # than max_keepalive_connections, so a pool larger than that opens a new connection
-        # for nearly every request; within a small pool, every connection may stay open.
+        # httpcore closes an idle connection whenever its pool holds more than
+        # max_keepalive_connections (a big pool opens one per request); a small one keeps all.
         keepalive = limits.max_keepalive_connections
         limits = httpx.Limits(
             max_connections=size,
