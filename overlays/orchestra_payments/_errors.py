@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import httpx
 
 from ._generated_operations import FOLLOW_UPS, ORIGINALS
-from ._redact import redact_text
+from ._redact import redact_text, stand_in_with
 
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
@@ -67,6 +67,9 @@ class OrchestraError(Exception):
 
 class RedactedError(OrchestraError):
     """In a cause chain, stands in for an exception that showed a secret; names its type."""
+
+
+stand_in_with(RedactedError)
 
 
 class ConfigurationError(OrchestraError):

@@ -242,10 +242,20 @@ def _scrub_one(
     return exc if ours or not _leaks(exc, secrets) else _stand_in(exc)
 
 
-def _stand_in(exc: BaseException) -> BaseException:
-    from ._errors import RedactedError  # _errors imports this module
+class Redacted(Exception):
+    """Stands in a cause chain for an exception that showed a secret (the client's
+    ``RedactedError``, an ``OrchestraError``, takes its place: ``stand_in_with``)."""
 
-    stand_in = RedactedError(f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
+
+STAND_IN: list[type[BaseException]] = [Redacted]
+
+
+def stand_in_with(kind: type[BaseException]) -> None:
+    STAND_IN[0] = kind
+
+
+def _stand_in(exc: BaseException) -> BaseException:
+    stand_in = STAND_IN[0](f"{type(exc).__module__}.{type(exc).__qualname__} (details redacted)")
     stand_in.__traceback__ = exc.__traceback__
     stand_in.__cause__, stand_in.__context__ = exc.__cause__, exc.__context__
     stand_in.__suppress_context__ = exc.__suppress_context__
@@ -288,6 +298,10 @@ _TOKEN_ID = re.compile(
 )
 
 
+def redact_token_ids(text: str) -> str:
+    return _TOKEN_ID.sub(rf"\g<1>{REDACTED}", text)
+
+
 class RedactingFilter(logging.Filter):
     """Redacts a log record's message (httpcore logs its exceptions' messages at DEBUG)."""
 
@@ -296,7 +310,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: show its template only
             message = str(record.msg)
-        clean = _TOKEN_ID.sub(rf"\g<1>{REDACTED}", redact_text(message))
+        clean = redact_token_ids(redact_text(message))
         if clean != message or record.args:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
