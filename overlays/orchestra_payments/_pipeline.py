@@ -754,25 +754,6 @@ class Call:
     The budget (``RetryPolicy.timeout``, or the call's ``timeout``/``deadline`` in seconds) is
     a total: each try's timeouts are cut to what is left of it, and no wait ends past it."""
 
-    __slots__ = (
-        "ambiguous",
-        "attempt",
-        "body",
-        "budget",
-        "clock",
-        "cut",
-        "entry",
-        "low_level",
-        "my_ref",
-        "op",
-        "parse",
-        "policy",
-        "request",
-        "rng",
-        "start",
-        "timeouts",
-    )
-
     def __init__(
         self,
         pipe: Pipeline,
