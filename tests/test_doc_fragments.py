@@ -138,3 +138,33 @@ def test_each_test_fragment_passes_under_pytest_with_the_plugin(tmp_path: Path) 
         if not list(case)  # no failure, error or skipped child
     )
     assert passed == sorted(expected)
+
+
+def test_the_cardparams_annotation_makes_mypy_name_a_misspelt_nested_key(tmp_path: Path) -> None:
+    """README: annotated (`card: CardParams = {...}`), a dict built beforehand is checked key by
+    key and mypy names the misspelt key; unannotated, it is a `dict[str, object]` and the error
+    names none. The fragment itself type-checks as written."""
+    from mypy import api
+
+    (fragment,) = [f for f in SCRIPTS if "card: CardParams = {" in f.code]
+    typo = fragment.code.replace('"cardNumber"', '"cardNumbr"', 1)
+    variants = {
+        "as_written": fragment.code,
+        "misspelt": typo,
+        "misspelt_unannotated": typo.replace("card: CardParams = {", "card = {", 1),
+    }
+    for name, code in variants.items():
+        (tmp_path / f"{name}.py").write_text(code)
+    out, err, _ = api.run(
+        ["--strict", "--cache-dir", str(tmp_path / ".mypy_cache"), "--no-error-summary"]
+        + [str(tmp_path / f"{name}.py") for name in variants]
+    )
+    assert err == ""
+    errors: dict[str, list[str]] = {name: [] for name in variants}
+    for line in out.splitlines():
+        errors[Path(line.split(":", 1)[0]).stem].append(line)
+    assert errors["as_written"] == []
+    assert any('Extra key "cardNumbr" for TypedDict "CardParams"' in e for e in errors["misspelt"])
+    assert errors["misspelt_unannotated"], "mypy still refuses the body"
+    assert not any("cardNumbr" in e for e in errors["misspelt_unannotated"])
+    assert any('"dict[str, object]"' in e for e in errors["misspelt_unannotated"])
