@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 import re
 import subprocess
 import sys
@@ -34,8 +35,10 @@ QUICKSTART_URL = "http://127.0.0.1:8765"
 FENCE = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
 EXPECTED_PRINT = re.compile(r"^\s*print\(.*\)  # (.+)$", re.M)
 TEST_FUNCTION = re.compile(r"^(?:async )?def (test_\w+)\(", re.M)
-# The fragments' own pytest run: no xdist, no cache, network blocked but for loopback.
-PYTEST = ["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--block-network"]
+# The fragments' own pytest run: only the plugins a user's suite would need (pytest-asyncio for
+# the async fragment; pytest-recording to block the network but for loopback), no cache.
+PYTEST = ["-q", "-p", "no:cacheprovider", "-p", "pytest_asyncio.plugin"]
+PYTEST += ["-p", "pytest_recording.plugin", "--block-network"]
 PYTEST += ["--allowed-hosts=127.0.0.1,localhost,::1"]
 PLUGIN_LINE = 'pytest_plugins = ["orchestra_sandbox.pytest_plugin"]'
 
@@ -125,6 +128,7 @@ def test_each_test_fragment_passes_under_pytest_with_the_plugin(tmp_path: Path) 
     run = subprocess.run(
         [sys.executable, "-m", "pytest", *PYTEST, f"--junitxml={report}", str(tmp_path)],
         cwd=tmp_path,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         capture_output=True,
         text=True,
         timeout=120,
