@@ -89,6 +89,14 @@ package: $(STAMP) ## build the sdist and wheel into dist/ and check their metada
 	$(BIN)/python -m build --outdir dist
 	$(BIN)/twine check --strict dist/*
 
+.PHONY: docs
+docs: $(STAMP) ## build the reference documentation into site/ (offline; any warning is an error)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+.PHONY: docs-serve
+docs-serve: $(STAMP) ## serve the documentation on http://127.0.0.1:8000, rebuilt on every change
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
 .PHONY: conformance
 conformance: $(STAMP) ## schemathesis with the patched spec against a fresh sandbox (EXAMPLES=100)
 	$(BIN)/python scripts/conformance.py --max-examples $(or $(EXAMPLES),100)
@@ -118,4 +126,4 @@ spec-diff: $(STAMP) ## the change report between two spec files, patched (OLD=pa
 
 .PHONY: clean
 clean: ## remove the virtualenv and caches
-	rm -rf $(VENV) dist .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dist site .mypy_cache .pytest_cache .ruff_cache .hypothesis

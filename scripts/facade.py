@@ -47,6 +47,25 @@ class Param:
     required: bool
     python_type: str
     pattern: str | None
+    description: str = ""  # the spec's first sentence, for the docstring
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A top-level field of a request body, as a method's docstring lists it."""
+
+    name: str
+    python_type: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception a facade method raises: when, and what the caller does then."""
+
+    exception: str
+    when: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,13 @@ class Op:
     lookup: bool = False  # a status lookup (its 409 is "not found", not a decline)
     endpoint: str = ""  # the generated endpoint module: orchestra_api.api.<endpoint>
     gone_when_done: bool = False  # a 404 after a try whose answer was lost: it was done
+    body_fields: tuple[BodyField, ...] = ()  # the body's top-level fields, for the docstring
+    response_codes: tuple[str, ...] = ()  # the statuses the (patched) spec declares
+
+    @property
+    def raises(self) -> tuple[Raised, ...]:
+        """What the method raises, for its docstring's ``Raises:`` section."""
+        return raised(self)
 
     @property
     def endpoint_name(self) -> str:
@@ -124,6 +150,7 @@ class Shape:
     params: str  # the TypedDict's name
     const: str  # the field table's name
     fields: list[tuple[str, bool, str]] = field(default_factory=list)  # name, required, type
+    descriptions: dict[str, str] = field(default_factory=dict)  # field -> the spec's words
     nested: list[tuple[str, str]] = field(default_factory=list)  # field, table of the object
     lists: list[tuple[str, str]] = field(default_factory=list)  # field, table of each item
 
@@ -183,6 +210,7 @@ class Shapes:
         for prop, spec in schema.get("properties", {}).items():
             python_type = self.type_of(prop, spec, shape, depth)
             shape.fields.append((prop, prop in required, python_type))
+            shape.descriptions[prop] = first_sentence(spec.get("description"))
         self.by_schema[schema_name] = shape
         self.order.append(shape)
         return shape
@@ -227,6 +255,116 @@ class Shapes:
         return f"{class_name} | {class_name}Value"
 
 
+def first_sentence(text: Any) -> str:
+    """The first sentence of a spec description as plain text for a docstring: HTML tags
+    dropped, whitespace collapsed, nothing that could end the docstring or escape."""
+    if not isinstance(text, str):
+        return ""
+    plain = " ".join(re.sub(r"<[^>]+>", "", text).split())
+    plain = plain.replace("\\", "/").replace('"', "'")
+    match = re.match(r"(.+?[.!?])(\s|$)", plain)
+    return (match.group(1) if match else plain).strip()
+
+
+# What a facade method raises and what its caller does then: (applies to, exception, when).
+# "applies to" is a retry class (money, safe, once), "not-money" (safe and once), "all", a
+# declared status ("404", "409": not for money operations and lookups, which have their own
+# rows) or "lookup" (a status lookup). Rendered into each method's ``Raises:`` section.
+RAISES: tuple[tuple[str, str, str], ...] = (
+    (
+        "money",
+        "OutcomeUnknownError",
+        "The answer was lost or cannot be trusted (no answer, a 5xx from Orchestra or a "
+        "proxy, a body that cannot be read, a `TemporaryFailure` result): the money may have "
+        "moved. Never send it again blindly: `client.payment_gateway.reconcile(error)` says "
+        "whether it happened (`succeeded`, `declined`, `not_found` or `undetermined`).",
+    ),
+    (
+        "money",
+        "GatewayRejectedError",
+        "The gateway declined it (a 409, or a `Rejected` or `NotImplemented` result): no money "
+        "moved; `.gateway_result_code` and `.gateway_result_description` say why.",
+    ),
+    ("money", "GatewayError", "The gateway reported a `FatalFailure`: the operation failed."),
+    (
+        "lookup",
+        "TransactionNotFoundError",
+        "The gateway knows no such transaction (yet). Not a decline: right after a lost "
+        "answer, `client.payment_gateway.reconcile(...)` asks again over a bounded wait.",
+    ),
+    (
+        "409",
+        "GatewayRejectedError",
+        "The payment gateway refused the request (409); `.result` holds its answer.",
+    ),
+    ("404", "NotFoundError", "Nothing by that name or token exists (404)."),
+    ("not-money", "GatewayError", "The payment gateway failed (500)."),
+    ("not-money", "GatewayUnavailableError", "503 after every retry: try again later."),
+    (
+        "not-money",
+        "UnexpectedResponseError",
+        "An answer that cannot be used (an undocumented status, a body that cannot be "
+        "decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.",
+    ),
+    (
+        "all",
+        "BadRequestError",
+        "Orchestra refused the request (400): `.field_name` names the field and `.errors` "
+        "says why. Nothing was processed: fix the field, then send it again.",
+    ),
+    (
+        "all",
+        "RequestValidationError",
+        "The input was refused before sending (a missing required field, an unknown key, an "
+        "amount with more decimals than its currency has...): nothing was sent; `.field` "
+        "names the field.",
+    ),
+    (
+        "all",
+        "AuthenticationError",
+        "The API key was refused (401): check `api_key=` or `ORCHESTRA_API_KEY`.",
+    ),
+    ("all", "RateLimitError", "429 after every retry: nothing was processed; send it later."),
+    (
+        "money",
+        "APIConnectionError",
+        "The connection never opened (after the retries): nothing was sent, so sending it "
+        "again is safe.",
+    ),
+    (
+        "safe",
+        "APIConnectionError",
+        "No connection, or no answer, after every retry: calling it again is safe.",
+    ),
+    (
+        "once",
+        "APIConnectionError",
+        "No connection after the retries, or the connection was lost after sending (not "
+        "retried: a second try could store a second token or start a second session): check "
+        "before sending it again.",
+    ),
+    (
+        "all",
+        "APITimeoutError",
+        "A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or (on calls "
+        "that move no money) an answer never came after the retries.",
+    ),
+    ("all", "ClientClosedError", "The client was closed: nothing was sent."),
+)
+
+
+def raised(op: Op) -> tuple[Raised, ...]:
+    """The rows of ``RAISES`` that apply to ``op``, in the table's order."""
+    kinds = {"all", op.retry, "money" if op.retry == "money" else "not-money"}
+    if op.lookup:
+        kinds.add("lookup")
+    if op.retry != "money" and not op.lookup and "409" in op.response_codes:
+        kinds.add("409")
+    if "404" in op.response_codes:
+        kinds.add("404")
+    return tuple(Raised(exc, when) for kind, exc, when in RAISES if kind in kinds)
+
+
 def _param(p: dict[str, Any]) -> Param:
     schema = p.get("schema", {})
     kind = {"integer": "int", "number": "float", "boolean": "bool"}.get(schema.get("type"), "str")
@@ -237,6 +375,7 @@ def _param(p: dict[str, Any]) -> Param:
         required=bool(p.get("required")) or p["in"] == "path",
         python_type=kind,
         pattern=schema.get("pattern"),
+        description=first_sentence(p.get("description")),
     )
 
 
@@ -292,6 +431,7 @@ def collect(
             # Required first, so that the signature keeps Python's argument order.
             params.sort(key=lambda p: (p.location != "path", not p.required))
             body_kind = body_class = body_module = body_params = None
+            body_fields: tuple[BodyField, ...] = ()
             rb = _resolve(spec, o.get("requestBody"))
             media = "application/json"
             if rb:
@@ -303,7 +443,15 @@ def collect(
                 if "$ref" in schema:
                     body_kind = "model"
                     body_class, body_module = class_of(schema["$ref"], overrides)
-                    body_params = shapes.add(schema["$ref"]).params
+                    body_shape = shapes.add(schema["$ref"])
+                    body_params = body_shape.params
+                    # Required fields first, then by name.
+                    body_fields = tuple(
+                        BodyField(name, python_type, required, body_shape.descriptions[name])
+                        for name, required, python_type in sorted(
+                            body_shape.fields, key=lambda f: (not f[1], f[0])
+                        )
+                    )
                 elif schema.get("type") == "string":
                     body_kind = "str"
                 else:
@@ -359,6 +507,8 @@ def collect(
                         )
                     ),
                     gone_when_done=bool(entry.get("gone_when_done")),
+                    body_fields=body_fields,
+                    response_codes=tuple(sorted(str(code) for code in o["responses"])),
                     checks_result=(
                         schema_ref is not None
                         and schema_ref.endswith(RESULT_SCHEMA)

@@ -100,7 +100,59 @@ class EwalletRaw(SyncResource):
     ) -> ApiResponse[SessionToken]:
         """Start an eWallet session.
 
-        POST /EWalletOperations.
+        `POST /EWalletOperations`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body (optional): a `StartSessionRequest` or a dict typed as
+                `StartSessionParams` (`orchestra_payments.params`), with these fields:
+
+                - `allowedBrands` (`Sequence[CardType | CardTypeValue] | None`, optional)
+                - `allowedeWalletAccountIds` (`Sequence[str] | None`, optional)
+                - `amount` (`float | Decimal`, optional)
+                - `countryCode` (`str | None`, optional)
+                - `currencyCode` (`CurrencyCode | CurrencyCodeValue`, optional)
+                - `customerEmail` (`str | None`, optional)
+                - `customerName` (`str | None`, optional)
+                - `customerPhone` (`str | None`, optional)
+                - `fallbackUpgs` (`Sequence[FallbackGatewayParams] | None`, optional)
+                - `mode` (`EWalletMode | EWalletModeValue`, optional)
+                - `operation` (`EWalletOperation | EWalletOperationValue`, optional)
+                - `paymentGatewayAccountId` (`str | None`, optional)
+                - `paymentNote` (`str | None`, optional)
+                - `publicKey` (`str | None`, optional)
+                - `storedCards` (`Sequence[StoredCardParams] | None`, optional)
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`SessionToken`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.e_wallet_operations.start_session import _get_kwargs
         from orchestra_api.models.session_token import SessionToken
@@ -124,7 +176,38 @@ class EwalletRaw(SyncResource):
     ) -> ApiResponse[EWalletResultData]:
         """Validate Operation results.
 
-        POST /EWalletOperations/validateResults.
+        `POST /EWalletOperations/validateResults`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body: a string, sent as a JSON string.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`EWalletResultData`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.e_wallet_operations.validate_results import _get_kwargs
         from orchestra_api.models.e_wallet_result_data import EWalletResultData
@@ -154,7 +237,37 @@ class GatewayAccountsRaw(SyncResource):
     ) -> ApiResponse[GatewayAccount]:
         """Retrieve Payment Gateway Account.
 
-        GET /PaymentGatewayAccounts/{name}.
+        `GET /PaymentGatewayAccounts/{name}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            name: The path parameter `name` (`str`). A unique name of this Payment Gateway Account
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`GatewayAccount`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.models.gateway_account import GatewayAccount
 
@@ -180,7 +293,43 @@ class GatewayAccountsRaw(SyncResource):
     ) -> ApiResponse[GatewayAccount]:
         """Add or Replace a Payment Gateway Account.
 
-        PUT /PaymentGatewayAccounts/{name}.
+        `PUT /PaymentGatewayAccounts/{name}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            name: The path parameter `name` (`str`). A unique name of this Payment Gateway Account
+            body: The request body: a `GatewayAccountInput` or a dict typed as
+                `GatewayAccountParams` (`orchestra_payments.params`), with these fields:
+
+                - `credentials` (`Sequence[KeyValueParams] | None`, optional): A list of key-value
+                  pairs that represents your credentials within the Payment gateway.
+                - `paymentGatewayName` (`str | None`, optional): Unique name of the Payment Gateway
+                  the account information relates to.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`GatewayAccount`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.models.gateway_account import GatewayAccount
         from orchestra_api.models.gateway_account_input import GatewayAccountInput
@@ -205,7 +354,35 @@ class GatewayAccountsRaw(SyncResource):
     def delete(self, name: str, **options: Unpack[RequestOptions]) -> ApiResponse[None]:
         """Delete a Payment Gateway Account.
 
-        DELETE /PaymentGatewayAccounts/{name}.
+        `DELETE /PaymentGatewayAccounts/{name}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            name: The path parameter `name` (`str`). A unique name of this Payment Gateway Account
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            Nothing, once the call has succeeded.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_DELETE_NAME)
@@ -227,7 +404,35 @@ class GatewayAccountsRaw(SyncResource):
     ) -> ApiResponse[list[GatewayAccountSummary]]:
         """List Payment Gateway Accounts.
 
-        GET /PaymentGatewayAccounts.
+        `GET /PaymentGatewayAccounts`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`list[GatewayAccountSummary]`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway_accounts.payment_gateway_accounts_list import (
             _get_kwargs,
@@ -259,7 +464,35 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[list[PaymentGatewayDescription]]:
         """List all payment gateways.
 
-        GET /PaymentGateway.
+        `GET /PaymentGateway`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`list[PaymentGatewayDescription]`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_list import _get_kwargs
         from orchestra_api.models.payment_gateway_description import (
@@ -278,9 +511,66 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway charge operation.
 
-        POST /PaymentGateway/charge.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `POST /PaymentGateway/charge`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `ChargeRequest` or a dict typed as `ChargeParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `isDigital` (`bool`, optional): This field is an additional optional parameter
+                  used by some of our payment processors.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `orderDesc` (`str | None`, optional): This field is an additional optional
+                  parameter used by some of our payment processors.
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_charge import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
@@ -300,9 +590,66 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway authorize operation.
 
-        POST /PaymentGateway/authorize.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `POST /PaymentGateway/authorize`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `ChargeRequest` or a dict typed as `ChargeParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `isDigital` (`bool`, optional): This field is an additional optional parameter
+                  used by some of our payment processors.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `orderDesc` (`str | None`, optional): This field is an additional optional
+                  parameter used by some of our payment processors.
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_authorize import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
@@ -324,9 +671,63 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway capture operation.
 
-        PUT /PaymentGateway/capture.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `PUT /PaymentGateway/capture`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `CaptureVoidRequest` or a dict typed as `CaptureVoidParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `refTransId` (`str`, required): The transaction ID that this operation is
+                  referring to.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_capture import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
@@ -348,7 +749,51 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway tokenize operation.
 
-        POST /PaymentGateway/tokenize.
+        `POST /PaymentGateway/tokenize`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body: a `TokenizeRequest` or a dict typed as `TokenizeParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `card` (`CardParams`, required)
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayRejectedError: The payment gateway refused the request (409); `.result` holds its
+                answer.
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_tokenize import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
@@ -368,9 +813,64 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway refund operation.
 
-        PUT /PaymentGateway/refund.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `PUT /PaymentGateway/refund`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `RefundRequest` or a dict typed as `RefundParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `refTransId` (`str`, required): The transaction ID that this operation is
+                  referring to.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_refund import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
@@ -392,9 +892,63 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway Void operation.
 
-        DELETE /PaymentGateway/void.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `DELETE /PaymentGateway/void`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `CaptureVoidRequest` or a dict typed as `CaptureVoidParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `refTransId` (`str`, required): The transaction ID that this operation is
+                  referring to.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_void import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
@@ -416,7 +970,52 @@ class PaymentGatewayRaw(SyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway status operation.
 
-        POST /PaymentGateway/status.
+        `POST /PaymentGateway/status`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            body: The request body: a `StatusRequest` or a dict typed as `StatusParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): The reference Id given by the merchant that this
+                  operation is referring to.
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+                - `refTransId` (`str | None`, optional): The transaction Id given by the payment
+                  gateway that this operation is referring to.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            TransactionNotFoundError: The gateway knows no such transaction (yet). Not a decline:
+                right after a lost answer, `client.payment_gateway.reconcile(...)` asks again over a
+                bounded wait.
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.payment_gateway.gateway_status import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
@@ -453,7 +1052,35 @@ class UtilsRaw(SyncResource):
     ) -> ApiResponse[AuthenticationResult]:
         """Validate Apikey.
 
-        GET /Utils/apiKey.
+        `GET /Utils/apiKey`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`AuthenticationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.utils.validate_api_key import _get_kwargs
         from orchestra_api.models.authentication_result import AuthenticationResult
@@ -482,7 +1109,41 @@ class StringTokensRaw(SyncResource):
     ) -> ApiResponse[StringTokenMeta]:
         """Store and tokenize a string.
 
-        POST /StringTokens.
+        `POST /StringTokens`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body: a `StringTokenInput` or a dict typed as `StringTokenParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `payload` (`str`, required): The content of the string you would like to tokenize
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`StringTokenMeta`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.api.string_tokens.store_string_token import _get_kwargs
         from orchestra_api.models.string_token_input import StringTokenInput
@@ -504,7 +1165,38 @@ class StringTokensRaw(SyncResource):
     ) -> ApiResponse[StringToken]:
         """Retrieve content of StringToken.
 
-        GET /StringTokens/{token}.
+        `GET /StringTokens/{token}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            token: The path parameter `token` (`str`). The token ID of the StringToken you would
+                like to retrieve the content for
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`StringToken`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.models.string_token import StringToken
 
@@ -525,7 +1217,37 @@ class StringTokensRaw(SyncResource):
     ) -> ApiResponse[None]:
         """Delete an existing string by token.
 
-        DELETE /StringTokens/{token}.
+        `DELETE /StringTokens/{token}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            token: The path parameter `token` (`str`). The token ID representing the string to be
+                deleted
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            Nothing, once the call has succeeded.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
 
         check_param("token", token, OP_STRING_TOKEN_DELETE_TOKEN)
@@ -545,7 +1267,37 @@ class StringTokensRaw(SyncResource):
     ) -> ApiResponse[StringTokenMeta]:
         """Retrieve meta data of a StringToken.
 
-        GET /StringTokens/{token}/meta.
+        `GET /StringTokens/{token}/meta`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            token: The path parameter `token` (`str`). Token representing the string to be retrieved
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`StringTokenMeta`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
         """
         from orchestra_api.models.string_token_meta import StringTokenMeta
 
@@ -635,7 +1387,61 @@ class AsyncEwalletRaw(AsyncResource):
     ) -> ApiResponse[SessionToken]:
         """Start an eWallet session.
 
-        POST /EWalletOperations.
+        `POST /EWalletOperations`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body (optional): a `StartSessionRequest` or a dict typed as
+                `StartSessionParams` (`orchestra_payments.params`), with these fields:
+
+                - `allowedBrands` (`Sequence[CardType | CardTypeValue] | None`, optional)
+                - `allowedeWalletAccountIds` (`Sequence[str] | None`, optional)
+                - `amount` (`float | Decimal`, optional)
+                - `countryCode` (`str | None`, optional)
+                - `currencyCode` (`CurrencyCode | CurrencyCodeValue`, optional)
+                - `customerEmail` (`str | None`, optional)
+                - `customerName` (`str | None`, optional)
+                - `customerPhone` (`str | None`, optional)
+                - `fallbackUpgs` (`Sequence[FallbackGatewayParams] | None`, optional)
+                - `mode` (`EWalletMode | EWalletModeValue`, optional)
+                - `operation` (`EWalletOperation | EWalletOperationValue`, optional)
+                - `paymentGatewayAccountId` (`str | None`, optional)
+                - `paymentNote` (`str | None`, optional)
+                - `publicKey` (`str | None`, optional)
+                - `storedCards` (`Sequence[StoredCardParams] | None`, optional)
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`SessionToken`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.e_wallet_operations.start_session import _get_kwargs
         from orchestra_api.models.session_token import SessionToken
@@ -659,7 +1465,40 @@ class AsyncEwalletRaw(AsyncResource):
     ) -> ApiResponse[EWalletResultData]:
         """Validate Operation results.
 
-        POST /EWalletOperations/validateResults.
+        `POST /EWalletOperations/validateResults`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body: a string, sent as a JSON string.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`EWalletResultData`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.e_wallet_operations.validate_results import _get_kwargs
         from orchestra_api.models.e_wallet_result_data import EWalletResultData
@@ -689,7 +1528,39 @@ class AsyncGatewayAccountsRaw(AsyncResource):
     ) -> ApiResponse[GatewayAccount]:
         """Retrieve Payment Gateway Account.
 
-        GET /PaymentGatewayAccounts/{name}.
+        `GET /PaymentGatewayAccounts/{name}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            name: The path parameter `name` (`str`). A unique name of this Payment Gateway Account
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`GatewayAccount`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.models.gateway_account import GatewayAccount
 
@@ -715,7 +1586,45 @@ class AsyncGatewayAccountsRaw(AsyncResource):
     ) -> ApiResponse[GatewayAccount]:
         """Add or Replace a Payment Gateway Account.
 
-        PUT /PaymentGatewayAccounts/{name}.
+        `PUT /PaymentGatewayAccounts/{name}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            name: The path parameter `name` (`str`). A unique name of this Payment Gateway Account
+            body: The request body: a `GatewayAccountInput` or a dict typed as
+                `GatewayAccountParams` (`orchestra_payments.params`), with these fields:
+
+                - `credentials` (`Sequence[KeyValueParams] | None`, optional): A list of key-value
+                  pairs that represents your credentials within the Payment gateway.
+                - `paymentGatewayName` (`str | None`, optional): Unique name of the Payment Gateway
+                  the account information relates to.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`GatewayAccount`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.models.gateway_account import GatewayAccount
         from orchestra_api.models.gateway_account_input import GatewayAccountInput
@@ -742,7 +1651,37 @@ class AsyncGatewayAccountsRaw(AsyncResource):
     ) -> ApiResponse[None]:
         """Delete a Payment Gateway Account.
 
-        DELETE /PaymentGatewayAccounts/{name}.
+        `DELETE /PaymentGatewayAccounts/{name}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            name: The path parameter `name` (`str`). A unique name of this Payment Gateway Account
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            Nothing, once the call has succeeded.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
 
         check_param("name", name, OP_PAYMENT_GATEWAY_ACCOUNT_DELETE_NAME)
@@ -764,7 +1703,37 @@ class AsyncGatewayAccountsRaw(AsyncResource):
     ) -> ApiResponse[list[GatewayAccountSummary]]:
         """List Payment Gateway Accounts.
 
-        GET /PaymentGatewayAccounts.
+        `GET /PaymentGatewayAccounts`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`list[GatewayAccountSummary]`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway_accounts.payment_gateway_accounts_list import (
             _get_kwargs,
@@ -796,7 +1765,37 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[list[PaymentGatewayDescription]]:
         """List all payment gateways.
 
-        GET /PaymentGateway.
+        `GET /PaymentGateway`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`list[PaymentGatewayDescription]`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_list import _get_kwargs
         from orchestra_api.models.payment_gateway_description import (
@@ -815,9 +1814,68 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway charge operation.
 
-        POST /PaymentGateway/charge.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `POST /PaymentGateway/charge`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `ChargeRequest` or a dict typed as `ChargeParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `isDigital` (`bool`, optional): This field is an additional optional parameter
+                  used by some of our payment processors.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `orderDesc` (`str | None`, optional): This field is an additional optional
+                  parameter used by some of our payment processors.
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_charge import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
@@ -837,9 +1895,68 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway authorize operation.
 
-        POST /PaymentGateway/authorize.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `POST /PaymentGateway/authorize`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `ChargeRequest` or a dict typed as `ChargeParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `isDigital` (`bool`, optional): This field is an additional optional parameter
+                  used by some of our payment processors.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `orderDesc` (`str | None`, optional): This field is an additional optional
+                  parameter used by some of our payment processors.
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_authorize import _get_kwargs
         from orchestra_api.models.charge_request import ChargeRequest
@@ -861,9 +1978,65 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway capture operation.
 
-        PUT /PaymentGateway/capture.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `PUT /PaymentGateway/capture`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `CaptureVoidRequest` or a dict typed as `CaptureVoidParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `refTransId` (`str`, required): The transaction ID that this operation is
+                  referring to.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_capture import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
@@ -885,7 +2058,53 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway tokenize operation.
 
-        POST /PaymentGateway/tokenize.
+        `POST /PaymentGateway/tokenize`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body: a `TokenizeRequest` or a dict typed as `TokenizeParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `card` (`CardParams`, required)
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayRejectedError: The payment gateway refused the request (409); `.result` holds its
+                answer.
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_tokenize import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
@@ -905,9 +2124,66 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway refund operation.
 
-        PUT /PaymentGateway/refund.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `PUT /PaymentGateway/refund`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `RefundRequest` or a dict typed as `RefundParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `refTransId` (`str`, required): The transaction ID that this operation is
+                  referring to.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `payerDetails` (`PayerDetailsParams`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_refund import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
@@ -929,9 +2205,65 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway Void operation.
 
-        DELETE /PaymentGateway/void.
-        Moves money: never retried after it may have reached Orchestra; an unknown outcome
-        raises OutcomeUnknownError.
+        `DELETE /PaymentGateway/void`.
+        Moves money: never sent twice. Once the request may have reached Orchestra it is not
+        retried, and an outcome the client cannot know raises `OutcomeUnknownError`:
+        reconcile it (below).
+
+        Args:
+            body: The request body: a `CaptureVoidRequest` or a dict typed as `CaptureVoidParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `amount` (`float | Decimal`, required): The amount to be charged (the amount
+                  should be in major units - for example, 10.23)
+                - `card` (`CardParams`, required)
+                - `currency` (`str`, required): The currency of the transaction.
+                - `refTransId` (`str`, required): The transaction ID that this operation is
+                  referring to.
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): Your custom reference for this transaction
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+
+                Amounts are in major units: `10.00` is ten dollars, not cents (a float, or a
+                `Decimal` sent exactly as written); more decimals than the currency's ISO 4217
+                minor units are refused before sending.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            OutcomeUnknownError: The answer was lost or cannot be trusted (no answer, a 5xx from
+                Orchestra or a proxy, a body that cannot be read, a `TemporaryFailure` result): the
+                money may have moved. Never send it again blindly:
+                `client.payment_gateway.reconcile(error)` says whether it happened (`succeeded`,
+                `declined`, `not_found` or `undetermined`).
+            GatewayRejectedError: The gateway declined it (a 409, or a `Rejected` or
+                `NotImplemented` result): no money moved; `.gateway_result_code` and
+                `.gateway_result_description` say why.
+            GatewayError: The gateway reported a `FatalFailure`: the operation failed.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: The connection never opened (after the retries): nothing was sent,
+                so sending it again is safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_void import _get_kwargs
         from orchestra_api.models.capture_void_request import CaptureVoidRequest
@@ -953,7 +2285,54 @@ class AsyncPaymentGatewayRaw(AsyncResource):
     ) -> ApiResponse[OperationResult]:
         """Perform a payment gateway status operation.
 
-        POST /PaymentGateway/status.
+        `POST /PaymentGateway/status`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            body: The request body: a `StatusRequest` or a dict typed as `StatusParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `certificateName` (`str | None`, optional): Optional parameter if the payment
+                  gateway requires authentication using a client certificate.
+                - `myRef` (`str | None`, optional): The reference Id given by the merchant that this
+                  operation is referring to.
+                - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+                - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+                - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided
+                  to the stored Payment Gateway Account as set in `PUT
+                  /PaymentGatewayAccounts/{name}`.
+                - `refTransId` (`str | None`, optional): The transaction Id given by the payment
+                  gateway that this operation is referring to.
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`OperationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            TransactionNotFoundError: The gateway knows no such transaction (yet). Not a decline:
+                right after a lost answer, `client.payment_gateway.reconcile(...)` asks again over a
+                bounded wait.
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.payment_gateway.gateway_status import _get_kwargs
         from orchestra_api.models.operation_result import OperationResult
@@ -990,7 +2369,37 @@ class AsyncUtilsRaw(AsyncResource):
     ) -> ApiResponse[AuthenticationResult]:
         """Validate Apikey.
 
-        GET /Utils/apiKey.
+        `GET /Utils/apiKey`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`AuthenticationResult`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.utils.validate_api_key import _get_kwargs
         from orchestra_api.models.authentication_result import AuthenticationResult
@@ -1019,7 +2428,43 @@ class AsyncStringTokensRaw(AsyncResource):
     ) -> ApiResponse[StringTokenMeta]:
         """Store and tokenize a string.
 
-        POST /StringTokens.
+        `POST /StringTokens`.
+        Moves no money but is not idempotent: not retried once the request may have reached
+        Orchestra.
+
+        Args:
+            body: The request body: a `StringTokenInput` or a dict typed as `StringTokenParams`
+                (`orchestra_payments.params`), with these fields:
+
+                - `payload` (`str`, required): The content of the string you would like to tokenize
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`StringTokenMeta`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection after the retries, or the connection was lost after
+                sending (not retried: a second try could store a second token or start a second
+                session): check before sending it again.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.api.string_tokens.store_string_token import _get_kwargs
         from orchestra_api.models.string_token_input import StringTokenInput
@@ -1041,7 +2486,40 @@ class AsyncStringTokensRaw(AsyncResource):
     ) -> ApiResponse[StringToken]:
         """Retrieve content of StringToken.
 
-        GET /StringTokens/{token}.
+        `GET /StringTokens/{token}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            token: The path parameter `token` (`str`). The token ID of the StringToken you would
+                like to retrieve the content for
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`StringToken`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.models.string_token import StringToken
 
@@ -1062,7 +2540,39 @@ class AsyncStringTokensRaw(AsyncResource):
     ) -> ApiResponse[None]:
         """Delete an existing string by token.
 
-        DELETE /StringTokens/{token}.
+        `DELETE /StringTokens/{token}`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            token: The path parameter `token` (`str`). The token ID representing the string to be
+                deleted
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            Nothing, once the call has succeeded.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
 
         check_param("token", token, OP_STRING_TOKEN_DELETE_TOKEN)
@@ -1082,7 +2592,39 @@ class AsyncStringTokensRaw(AsyncResource):
     ) -> ApiResponse[StringTokenMeta]:
         """Retrieve meta data of a StringToken.
 
-        GET /StringTokens/{token}/meta.
+        `GET /StringTokens/{token}/meta`.
+        Moves no money: retried with backoff on 503, 429 and connection failures.
+
+        Args:
+            token: The path parameter `token` (`str`). Token representing the string to be retrieved
+            **options: Options for this call only: `timeout=`, `deadline=`, `retry=`,
+                `extra_headers=` (see `RequestOptions`).
+
+        Returns:
+            The parsed answer (`StringTokenMeta`). Through `client.with_raw_response`, the same call
+                returns an `ApiResponse` holding it, with the status and the headers.
+
+        Raises:
+            NotFoundError: Nothing by that name or token exists (404).
+            GatewayError: The payment gateway failed (500).
+            GatewayUnavailableError: 503 after every retry: try again later.
+            UnexpectedResponseError: An answer that cannot be used (an undocumented status, a body
+                that cannot be decoded, a proxy's HTML page); `.excerpt` shows its start, redacted.
+            BadRequestError: Orchestra refused the request (400): `.field_name` names the field and
+                `.errors` says why. Nothing was processed: fix the field, then send it again.
+            RequestValidationError: The input was refused before sending (a missing required field,
+                an unknown key, an amount with more decimals than its currency has...): nothing was
+                sent; `.field` names the field.
+            AuthenticationError: The API key was refused (401): check `api_key=` or
+                `ORCHESTRA_API_KEY`.
+            RateLimitError: 429 after every retry: nothing was processed; send it later.
+            APIConnectionError: No connection, or no answer, after every retry: calling it again is
+                safe.
+            APITimeoutError: A timeout: the call's time budget (`timeout=`, `deadline=`) ran out, or
+                (on calls that move no money) an answer never came after the retries.
+            ClientClosedError: The client was closed: nothing was sent.
+            PoolTimeoutError: No connection came free within the pool timeout: the request
+                was never sent, so sending it again is safe.
         """
         from orchestra_api.models.string_token_meta import StringTokenMeta
 

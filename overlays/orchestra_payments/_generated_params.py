@@ -276,7 +276,16 @@ NetworkTokenSchemeValue = Literal[
 
 
 class StoredCardParams(TypedDict):
-    """The JSON body ``eWallet.Models.StartEWalletsSessionRequestStoredCard``, as a dict."""
+    """The JSON body ``eWallet.Models.StartEWalletsSessionRequestStoredCard``, as a dict. Its fields:
+
+    - `brand` (`CardType | CardTypeValue`, optional)
+    - `expirationMonth` (`int`, optional)
+    - `expirationYear` (`int`, optional)
+    - `lastDigits` (`str | None`, optional)
+    - `nameOnCard` (`str | None`, optional)
+    - `ownerId` (`str | None`, optional)
+    - `token` (`str | None`, optional)
+    """
 
     token: NotRequired[str | None]
     expirationYear: NotRequired[int]
@@ -288,14 +297,37 @@ class StoredCardParams(TypedDict):
 
 
 class FallbackGatewayParams(TypedDict):
-    """The JSON body ``eWallet.Models.FallbackUpg``, as a dict."""
+    """The JSON body ``eWallet.Models.FallbackUpg``, as a dict. Its fields:
+
+    - `pass3DSData` (`bool`, optional)
+    - `paymentGatewayAccountId` (`str | None`, optional)
+    """
 
     paymentGatewayAccountId: NotRequired[str | None]
     pass3DSData: NotRequired[bool]
 
 
 class StartSessionParams(TypedDict):
-    """The JSON body ``eWallet.Models.StartEWalletsSessionRequest``, as a dict."""
+    """The JSON body ``eWallet.Models.StartEWalletsSessionRequest``, as a dict. Its fields:
+
+    - `allowedBrands` (`Sequence[CardType | CardTypeValue] | None`, optional)
+    - `allowedeWalletAccountIds` (`Sequence[str] | None`, optional)
+    - `amount` (`float | Decimal`, optional)
+    - `countryCode` (`str | None`, optional)
+    - `currencyCode` (`CurrencyCode | CurrencyCodeValue`, optional)
+    - `customerEmail` (`str | None`, optional)
+    - `customerName` (`str | None`, optional)
+    - `customerPhone` (`str | None`, optional)
+    - `fallbackUpgs` (`Sequence[FallbackGatewayParams] | None`, optional)
+    - `mode` (`EWalletMode | EWalletModeValue`, optional)
+    - `operation` (`EWalletOperation | EWalletOperationValue`, optional)
+    - `paymentGatewayAccountId` (`str | None`, optional)
+    - `paymentNote` (`str | None`, optional)
+    - `publicKey` (`str | None`, optional)
+    - `storedCards` (`Sequence[StoredCardParams] | None`, optional)
+
+    Amounts are in major units: ``10.00`` is ten dollars, not cents.
+    """
 
     operation: NotRequired[EWalletOperation | EWalletOperationValue]
     paymentGatewayAccountId: NotRequired[str | None]
@@ -315,21 +347,41 @@ class StartSessionParams(TypedDict):
 
 
 class KeyValueParams(TypedDict):
-    """The JSON body ``PayTools_Shared.Models.KeyValue``, as a dict."""
+    """The JSON body ``PayTools_Shared.Models.KeyValue``, as a dict. Its fields:
+
+    - `key` (`str | None`, optional): Key
+    - `value` (`str | None`, optional): Value
+    """
 
     key: NotRequired[str | None]
     value: NotRequired[str | None]
 
 
 class GatewayAccountParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.PaymentGatewayAccountInputModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.PaymentGatewayAccountInputModel``, as a dict. Its fields:
+
+    - `credentials` (`Sequence[KeyValueParams] | None`, optional): A list of key-value pairs
+      that represents your credentials within the Payment gateway.
+    - `paymentGatewayName` (`str | None`, optional): Unique name of the Payment Gateway the
+      account information relates to.
+    """
 
     paymentGatewayName: NotRequired[str | None]
     credentials: NotRequired[Sequence[KeyValueParams] | None]
 
 
 class PayerDetailsParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.PayerDetails``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.PayerDetails``, as a dict. Its fields:
+
+    - `clientIPAddress` (`str`, required): Client IP address
+    - `countryCode` (`str`, required): 2 letter country code (ISO 3166-2 )
+    - `address1` (`str | None`, optional): 1st address line
+    - `address2` (`str | None`, optional): 2nd address line
+    - `address3` (`str | None`, optional): 3rd address line
+    - `city` (`str | None`, optional): City
+    - `postCode` (`str | None`, optional): Postal code or Zip code
+    - `stateProvince` (`str | None`, optional): State or Province
+    """
 
     address1: NotRequired[str | None]
     address2: NotRequired[str | None]
@@ -342,7 +394,15 @@ class PayerDetailsParams(TypedDict):
 
 
 class ThreeDSAuthenticationParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.ThreeDSAuthenticationInputModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.ThreeDSAuthenticationInputModel``, as a dict. Its fields:
+
+    - `authenticationValue` (`str`, required): Authentication value
+    - `eci` (`str`, required): Electronic Commerce Indicator
+    - `merchantName` (`str`, required): Merchant name
+    - `version` (`str`, required): 3ds Version
+    - `xid` (`str`, required): transaction ID from the 3D Secure provider
+    - `sli` (`str | None`, optional): (MasterCard) Security Level Indicator
+    """
 
     authenticationValue: Required[str]
     eci: Required[str]
@@ -353,7 +413,19 @@ class ThreeDSAuthenticationParams(TypedDict):
 
 
 class CardParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.CardInputModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.CardInputModel``, as a dict. Its fields:
+
+    - `cardHolderName` (`str`, required): Cardholder name (as apears on card)
+    - `cardNumber` (`str`, required): Card number (PAN) or a Reference to a Tokenized string.
+    - `expirationMonth` (`int`, required): Expiration month
+    - `expirationYear` (`int`, required): Expiration year
+    - `cardType` (`CardType | CardTypeValue`, optional)
+    - `cvv` (`str | None`, optional): Card security code (digits on back of card) or a Reference
+      to a Tokenized string.
+    - `issueNumber` (`str | None`, optional): Card Issue Number
+    - `ownerID` (`str | None`, optional): Card owner Id
+    - `threeDSAuthentication` (`ThreeDSAuthenticationParams`, optional)
+    """
 
     ownerID: NotRequired[str | None]
     issueNumber: NotRequired[str | None]
@@ -367,14 +439,40 @@ class CardParams(TypedDict):
 
 
 class InlineGatewayAccountParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.PaymentGatewayAccount``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.PaymentGatewayAccount``, as a dict. Its fields:
+
+    - `credentials` (`Sequence[KeyValueParams] | None`, optional): A list of key-value pairs
+      that represents your credentials within the Payment gateway.
+    - `paymentGatewayName` (`str | None`, optional): Unique name of the Payment Gateway the
+      account information relates to.
+    """
 
     paymentGatewayName: NotRequired[str | None]
     credentials: NotRequired[Sequence[KeyValueParams] | None]
 
 
 class ChargeParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.AuthRequestModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.AuthRequestModel``, as a dict. Its fields:
+
+    - `amount` (`float | Decimal`, required): The amount to be charged (the amount should be in
+      major units - for example, 10.23)
+    - `card` (`CardParams`, required)
+    - `currency` (`str`, required): The currency of the transaction.
+    - `certificateName` (`str | None`, optional): Optional parameter if the payment gateway
+      requires authentication using a client certificate.
+    - `isDigital` (`bool`, optional): This field is an additional optional parameter used by
+      some of our payment processors.
+    - `myRef` (`str | None`, optional): Your custom reference for this transaction
+    - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+    - `orderDesc` (`str | None`, optional): This field is an additional optional parameter used
+      by some of our payment processors.
+    - `payerDetails` (`PayerDetailsParams`, optional)
+    - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+    - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided to the
+      stored Payment Gateway Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+
+    Amounts are in major units: ``10.00`` is ten dollars, not cents.
+    """
 
     currency: Required[str]
     isDigital: NotRequired[bool]
@@ -390,7 +488,23 @@ class ChargeParams(TypedDict):
 
 
 class CaptureVoidParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.CaptureVoidRequestModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.CaptureVoidRequestModel``, as a dict. Its fields:
+
+    - `amount` (`float | Decimal`, required): The amount to be charged (the amount should be in
+      major units - for example, 10.23)
+    - `card` (`CardParams`, required)
+    - `currency` (`str`, required): The currency of the transaction.
+    - `refTransId` (`str`, required): The transaction ID that this operation is referring to.
+    - `certificateName` (`str | None`, optional): Optional parameter if the payment gateway
+      requires authentication using a client certificate.
+    - `myRef` (`str | None`, optional): Your custom reference for this transaction
+    - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+    - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+    - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided to the
+      stored Payment Gateway Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+
+    Amounts are in major units: ``10.00`` is ten dollars, not cents.
+    """
 
     currency: Required[str]
     refTransId: Required[str]
@@ -404,7 +518,17 @@ class CaptureVoidParams(TypedDict):
 
 
 class TokenizeParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.TokenizeRequestModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.TokenizeRequestModel``, as a dict. Its fields:
+
+    - `card` (`CardParams`, required)
+    - `certificateName` (`str | None`, optional): Optional parameter if the payment gateway
+      requires authentication using a client certificate.
+    - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+    - `payerDetails` (`PayerDetailsParams`, optional)
+    - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+    - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided to the
+      stored Payment Gateway Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+    """
 
     payerDetails: NotRequired[PayerDetailsParams]
     card: Required[CardParams]
@@ -415,7 +539,24 @@ class TokenizeParams(TypedDict):
 
 
 class RefundParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.RefundRequestModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.RefundRequestModel``, as a dict. Its fields:
+
+    - `amount` (`float | Decimal`, required): The amount to be charged (the amount should be in
+      major units - for example, 10.23)
+    - `card` (`CardParams`, required)
+    - `currency` (`str`, required): The currency of the transaction.
+    - `refTransId` (`str`, required): The transaction ID that this operation is referring to.
+    - `certificateName` (`str | None`, optional): Optional parameter if the payment gateway
+      requires authentication using a client certificate.
+    - `myRef` (`str | None`, optional): Your custom reference for this transaction
+    - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+    - `payerDetails` (`PayerDetailsParams`, optional)
+    - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+    - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided to the
+      stored Payment Gateway Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+
+    Amounts are in major units: ``10.00`` is ten dollars, not cents.
+    """
 
     currency: Required[str]
     refTransId: Required[str]
@@ -430,7 +571,19 @@ class RefundParams(TypedDict):
 
 
 class StatusParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.StatusRequestModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.StatusRequestModel``, as a dict. Its fields:
+
+    - `certificateName` (`str | None`, optional): Optional parameter if the payment gateway
+      requires authentication using a client certificate.
+    - `myRef` (`str | None`, optional): The reference Id given by the merchant that this
+      operation is referring to.
+    - `networkTokenBrand` (`NetworkTokenScheme | NetworkTokenSchemeValue`, optional)
+    - `paymentGatewayAccount` (`InlineGatewayAccountParams`, optional)
+    - `paymentGatewayAccountName` (`str | None`, optional): The reference name provided to the
+      stored Payment Gateway Account as set in `PUT /PaymentGatewayAccounts/{name}`.
+    - `refTransId` (`str | None`, optional): The transaction Id given by the payment gateway
+      that this operation is referring to.
+    """
 
     refTransId: NotRequired[str | None]
     myRef: NotRequired[str | None]
@@ -441,7 +594,10 @@ class StatusParams(TypedDict):
 
 
 class StringTokenParams(TypedDict):
-    """The JSON body ``PayTools_Api.Models.StringTokenIntputModel``, as a dict."""
+    """The JSON body ``PayTools_Api.Models.StringTokenIntputModel``, as a dict. Its fields:
+
+    - `payload` (`str`, required): The content of the string you would like to tokenize
+    """
 
     payload: Required[str]
 

@@ -10,9 +10,11 @@
 
       def test_lost_charge(orchestra_sandbox_with_clock, orchestra_sandbox_clock):
           server, clock = orchestra_sandbox_with_clock, orchestra_sandbox_clock
-          client = Orchestra(api_key=server.api_key, base_url=server.base_url,
-                             sleep=clock.sleep, clock=clock)
-          # AsyncOrchestra(..., sleep=clock.async_sleep, clock=clock)
+          client = use_clock(  # from orchestra_payments.testing
+              Orchestra(api_key=server.api_key, base_url=server.base_url),
+              clock=clock,
+              sleep=clock.sleep,
+          )  # async: use_clock(AsyncOrchestra(...), clock=clock, sleep=clock.async_sleep)
 """
 
 from __future__ import annotations
