@@ -28,6 +28,11 @@ from orchestra_payments import (
 from orchestra_payments.params import CaptureVoidParams, CardParams, ChargeParams, RefundParams
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from opentelemetry.sdk.trace import ReadableSpan
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
     from orchestra_sandbox import SandboxApp as Sandbox
 
 CARD: CardParams = {
@@ -112,8 +117,69 @@ def target(live: bool) -> Iterator[tuple[Orchestra, Sandbox | None, str]]:
             yield client, server.app, f"{server.base_url} (bundled sandbox)"
 
 
-def lost_answer(client: Orchestra, app: Sandbox) -> None:
+def tracing() -> InMemorySpanExporter | None:
+    """The OpenTelemetry SDK with an in-memory exporter, to show a scene's trace (the demo
+    group installs the SDK; a service would export to its collector instead)."""
+    try:
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+            InMemorySpanExporter,
+        )
+    except ImportError:
+        return None
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
+
+
+def print_trace(spans: Sequence[ReadableSpan]) -> None:
+    """The spans as a tree: children under their parent, events as lines, links named."""
+    names = {s.context.span_id: s.name for s in spans if s.context is not None}
+    children: dict[int | None, list[ReadableSpan]] = {}
+    for span in spans:
+        parent = span.parent.span_id if span.parent is not None else None
+        children.setdefault(parent if parent in names else None, []).append(span)
+
+    def show(span: ReadableSpan, depth: int) -> None:
+        attributes = dict(span.attributes or {})
+        facts = [
+            f"{key.removeprefix('orchestra.')}={attributes[key]}"
+            for key in (
+                "orchestra.attempts",
+                "http.response.status_code",
+                "orchestra.result_code",
+                "orchestra.outcome_unknown",
+                "error.type",
+                "orchestra.reconcile.verdict",
+                "orchestra.reconcile.lookups",
+            )
+            if key in attributes
+        ]
+        linked = [names.get(link.context.span_id, "?") for link in span.links]
+        link_text = f"  (linked to {', '.join(linked)})" if linked else ""
+        print(f"    {'  ' * depth}{span.name}  {' '.join(facts)}{link_text}")
+        for event in span.events:
+            detail = " ".join(
+                f"{k.removeprefix('orchestra.')}={v}" for k, v in (event.attributes or {}).items()
+            )
+            print(f"    {'  ' * depth}  · {event.name.removeprefix('orchestra.')} {detail}")
+        for child in sorted(
+            children.get(span.context.span_id, []), key=lambda s: s.start_time or 0
+        ):
+            show(child, depth + 1)
+
+    for root in sorted(children.get(None, []), key=lambda s: s.start_time or 0):
+        show(root, 0)
+
+
+def lost_answer(client: Orchestra, app: Sandbox, spans: InMemorySpanExporter | None) -> None:
     """A charge whose answer is lost after the money moved: reconcile, never charge again."""
+    if spans is not None:
+        spans.clear()
     app.inject("drop_after_commit", "GatewayCharge")
     body: ChargeParams = {
         "amount": 19.0,
@@ -137,6 +203,9 @@ def lost_answer(client: Orchestra, app: Sandbox) -> None:
     )
     charged = [e for e in app.ledger() if e["myRef"] == error.my_ref]
     line("sandbox ledger: charges for it", f"{len(charged)} (never sent twice)")
+    if spans is not None:
+        print("  the trace of this scene (OpenTelemetry):")
+        print_trace(spans.get_finished_spans())
 
 
 def proxied(client: Orchestra, app: Sandbox, body: ChargeParams) -> None:
@@ -161,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", action="store_true", help="the real API (ORCHESTRA_API_KEY)")
     live = parser.parse_args(argv).live
     logging.basicConfig(level=logging.WARNING, format="  [log] %(message)s", stream=sys.stdout)
+    spans = tracing()
     with target(live) as (client, sandbox, where):
         print(f"Orchestra demo against {where}\n")
         who = client.utils.validate_api_key()
@@ -215,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
         if sandbox is not None:
-            lost_answer(client, sandbox)
+            lost_answer(client, sandbox, spans)
             proxied(client, sandbox, pay("demoNullSuccess", f"demo-proxy-{RUN}", CARD))
         else:
             line("lost answer, proxy 503", "skipped: faults are injected only into the sandbox")

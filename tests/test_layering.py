@@ -60,6 +60,12 @@ def test_the_aiohttp_extra_is_imported_only_by_its_backend_and_only_when_chosen(
     assert out.stdout.strip() == "[]"
 
 
+def test_opentelemetry_is_imported_only_by_the_telemetry_module() -> None:
+    folder = ROOT / "overlays" / "orchestra_payments"
+    users = {p.name for p in folder.glob("*.py") if "opentelemetry" in imported_roots_of(p)}
+    assert users == {"_telemetry.py"}
+
+
 def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
     import tomllib
 
@@ -69,7 +75,7 @@ def test_the_runtime_depends_only_on_httpx_attrs_and_dateutil() -> None:
     assert names == {"httpx", "attrs", "python-dateutil", "sniffio"}
     third_party = imported_roots(ROOT / "overlays") | imported_roots(ROOT / "generated")
     outside = third_party - {"orchestra_api", "orchestra_payments"} - sys.stdlib_module_names
-    assert outside - OPTIONAL <= {"httpx", "attrs", "dateutil"}
+    assert outside - OPTIONAL - {"opentelemetry"} <= {"httpx", "attrs", "dateutil"}
 
 
 # The overlay's modules, bottom up: each imports only modules of lower layers (at module level,
@@ -83,6 +89,7 @@ OVERLAY_LAYERS = {
     "params": 2,
     "_aiohttp": 2,
     "_transport": 3,
+    "_telemetry": 3,
     "_pipeline": 4,
     "_generated_facade": 5,
     "_client": 6,

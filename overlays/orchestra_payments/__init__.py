@@ -46,6 +46,7 @@ from ._pipeline import (
     RetryPolicy,
     generate_my_ref,
 )
+from ._telemetry import HookEvent, Hooks
 
 
 def __dir__() -> list[str]:
@@ -78,6 +79,8 @@ __all__ = [
     "GatewayError",
     "GatewayRejectedError",
     "GatewayUnavailableError",
+    "HookEvent",
+    "Hooks",
     "NotFoundError",
     "Orchestra",
     "OrchestraError",

@@ -73,6 +73,7 @@ from ._redact import (
     secrets_in,
     shows_secret,
 )
+from ._telemetry import Telemetry
 from ._transport import QueueTimeout
 
 if TYPE_CHECKING:
@@ -822,11 +823,13 @@ class Call:
         self.attempt = 1
         self.ambiguous = False  # a try that may have reached Orchestra got no answer
         self.entry: SentFollowUp | None = None
+        facts = self.facts
         kind = FOLLOW_UPS.get(op.operation_id)
-        if kind is not None:
-            facts = errors.facts_of_body(body)
-            if facts.ref_trans_id:
-                self.entry = pipe.follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
+        if kind is not None and facts.ref_trans_id:
+            self.entry = pipe.follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
+        self.trace = pipe.telemetry.start(
+            op, request.method, request.url, self.my_ref, facts.account_name
+        )
 
     @property
     def facts(self) -> errors.Facts:
@@ -845,6 +848,7 @@ class Call:
 
     def arm(self) -> None:
         """Cut this try's timeouts to what is left of the budget."""
+        self.trace.sending(self.attempt)
         if self.attempt == 1 and not self.cut:
             return
         left = self.left()
@@ -887,6 +891,7 @@ class Call:
             self.attempt + 1,
             policy.attempts,
         )
+        self.trace.retrying(delay, outcome.value)
         self.attempt += 1
         return delay
 
@@ -1171,8 +1176,12 @@ def failure(call: Call, exc: Exception) -> errors.OrchestraError:
     return error
 
 
-def settle(pipe: Pipeline, call: Call, error: errors.OrchestraError | None) -> None:
-    """A follow-up's answer came (or provably never will): unknown outcomes stay open."""
+def settle(
+    pipe: Pipeline, call: Call, error: errors.OrchestraError | None, result: Any = None
+) -> None:
+    """The call's end, told to its trace; a follow-up's answer came (or provably never will):
+    unknown outcomes stay open."""
+    call.trace.finish(getattr(result, "parsed", None), error)
     entry = call.entry
     if entry is None:
         return
@@ -1192,9 +1201,14 @@ class Pipeline:
     blocking = False  # the sync client: never a money-moving call inside an event loop
 
     def __init__(
-        self, http: httpx.Client | httpx.AsyncClient, policy: RetryPolicy, owner: object
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        policy: RetryPolicy,
+        owner: object,
+        telemetry: Telemetry,
     ) -> None:
         self.http = http
+        self.telemetry = telemetry
         self.policy = policy
         self.owner = owner
         self.owner_name = type(owner).__name__
@@ -1248,8 +1262,10 @@ class SyncPipeline(Pipeline):
     http: httpx.Client
     blocking = True
 
-    def __init__(self, http: httpx.Client, policy: RetryPolicy, owner: object) -> None:
-        super().__init__(http, policy, owner)
+    def __init__(
+        self, http: httpx.Client, policy: RetryPolicy, owner: object, telemetry: Telemetry
+    ) -> None:
+        super().__init__(http, policy, owner, telemetry)
         self.sleep: Callable[[float], None] = time.sleep
 
     def run(self, call: Call) -> Any:
@@ -1258,7 +1274,7 @@ class SyncPipeline(Pipeline):
         except Exception as exc:  # typed and redacted, then raised outside this block
             error = failure(call, exc)
         else:
-            settle(self, call, None)
+            settle(self, call, None, result)
             return result
         settle(self, call, error)
         raise error
@@ -1280,11 +1296,13 @@ class SyncPipeline(Pipeline):
                         _close(response)
                     raise
             except httpx.TransportError as exc:
+                call.trace.answered(None, exc)
                 wait = call.next_wait(outcome_of_error(exc))
                 if wait is None:
                     raise
                 self.sleep(wait)
                 continue
+            call.trace.answered(response.status_code)
             outcome = _STATUS_OUTCOMES.get(response.status_code)
             if outcome is not None:
                 wait = call.next_wait(outcome, response.headers.get("Retry-After"))
@@ -1298,8 +1316,10 @@ class SyncPipeline(Pipeline):
 class AsyncPipeline(Pipeline):
     http: httpx.AsyncClient
 
-    def __init__(self, http: httpx.AsyncClient, policy: RetryPolicy, owner: object) -> None:
-        super().__init__(http, policy, owner)
+    def __init__(
+        self, http: httpx.AsyncClient, policy: RetryPolicy, owner: object, telemetry: Telemetry
+    ) -> None:
+        super().__init__(http, policy, owner, telemetry)
         self.sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
 
     async def run(self, call: Call) -> Any:
@@ -1307,7 +1327,8 @@ class AsyncPipeline(Pipeline):
 
         try:
             result = answer(call, await self._tries(call))
-        except asyncio.CancelledError:
+        except asyncio.CancelledError as cancelled:
+            call.trace.finish(None, cancelled)
             if call.op.moves_money:
                 logger.warning(
                     "%s cancelled while in flight (myRef %r): it may have reached the gateway; "
@@ -1319,7 +1340,7 @@ class AsyncPipeline(Pipeline):
         except Exception as exc:  # typed and redacted, then raised outside this block
             error = failure(call, exc)
         else:
-            settle(self, call, None)
+            settle(self, call, None, result)
             return result
         settle(self, call, error)
         raise error
@@ -1347,6 +1368,7 @@ class AsyncPipeline(Pipeline):
                     raise
             except (httpx.TransportError, TimeoutError) as exc:
                 error = exc if isinstance(exc, httpx.TransportError) else call.overrun()
+                call.trace.answered(None, error)
                 wait = call.next_wait(outcome_of_error(error))
                 if wait is None:
                     if error is exc:
@@ -1354,6 +1376,7 @@ class AsyncPipeline(Pipeline):
                     raise error from exc
                 await self.sleep(wait)
                 continue
+            call.trace.answered(response.status_code)
             outcome = _STATUS_OUTCOMES.get(response.status_code)
             if outcome is not None:
                 wait = call.next_wait(outcome, response.headers.get("Retry-After"))

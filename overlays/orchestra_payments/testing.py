@@ -29,10 +29,17 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar, overload
 
 from ._client import AsyncOrchestra, Orchestra
+from ._telemetry import DELIVERIES
 
 C = TypeVar("C", Orchestra, AsyncOrchestra)
 
-__all__ = ["use_clock"]
+__all__ = ["flush_hooks", "use_clock"]
+
+
+def flush_hooks(timeout: float = 5.0) -> bool:
+    """Wait until every hook event queued so far was delivered (hooks run on a background
+    thread); False when ``timeout`` seconds passed first."""
+    return DELIVERIES.flush(timeout)
 
 
 @overload
