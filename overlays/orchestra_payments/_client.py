@@ -2,18 +2,14 @@
 
 A call goes facade method -> ``_request`` here -> ``_pipeline`` (build, try, answer) ->
 ``_transport`` -> httpx. ``payment_gateway.reconcile`` asks ``status`` (never a money-moving
-call) what became of a money-moving request whose answer was lost:
-
-- a charge or authorize is looked up by its ``myRef`` (always sent: generated when absent);
-- a capture, refund or void by the original transaction's ``refTransId``: the lookup reports
-  that transaction's latest operation only, so the verdict weighs it against the follow-ups this
-  client itself sent on the transaction (``FollowUpLog``).
+call) what became of a money-moving request whose answer was lost: a charge or authorize by its
+``myRef`` (always sent: generated when absent); a capture, refund or void by the original's
+``refTransId``, whose lookup reports the transaction's latest operation only, so the verdict
+weighs it against the follow-ups this client sent on the transaction (``FollowUpLog``).
 
 A verdict is never a guess: ``"succeeded"``, ``"declined"`` and ``"not_found"`` only when the
 lookups prove them (under the assumptions the README states), else ``"undetermined"`` with a
-``reason``. ``"not_found"`` needs every lookup to have found nothing over at least
-``RECONCILE_MIN_WINDOW`` seconds. ``wait`` bounds the whole call: each lookup's deadline is what
-is left of it.
+``reason``. ``wait`` bounds the whole call: each lookup's deadline is what is left of it.
 """
 
 from __future__ import annotations
@@ -159,11 +155,8 @@ def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
 
 Verdict = Literal["succeeded", "declined", "not_found", "undetermined"]
 
-_NAMES = {
-    name: op
-    for op in (*ORIGINALS, *FOLLOW_UPS)
-    for name in (op, op[len("Gateway") :].lower())  # "GatewayRefund" and "refund"
-}
+# An operation by either name: "GatewayRefund" or "refund".
+_NAMES = {n: op for op in (*ORIGINALS, *FOLLOW_UPS) for n in (op, op[len("Gateway") :].lower())}
 # Lookups that failed on the way (a proxy's 502, an empty or cut body, a 500, no answer): asked
 # again within the wait; a 400, 401 or NotImplemented is final.
 _TRANSIENT = (
@@ -327,9 +320,10 @@ def _same(a: float | None, b: object) -> bool:
 
 
 _Step = Literal["succeeded", "declined", "undetermined", "absent", "unclear"]
+_Why = tuple[_Step, str]  # a lookup's step towards the verdict, and why
 
 
-def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> tuple[_Step, str]:
+def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> _Why:
     """One lookup's answer, for this target, and why."""
     if isinstance(outcome, errors.TransactionNotFoundError):
         return "absent", "the gateway found no such transaction"
@@ -347,7 +341,7 @@ def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> tupl
     return judge(t, kind, code, amount, seen)
 
 
-def _result_step(code: str, seen: str) -> tuple[_Step, str]:
+def _result_step(code: str, seen: str) -> _Why:
     if code in _LANDED:
         return "succeeded", seen
     if code == "Rejected":
@@ -357,9 +351,7 @@ def _result_step(code: str, seen: str) -> tuple[_Step, str]:
     return "undetermined", f"{seen}: a result code that proves nothing"
 
 
-def _judge_original(
-    t: _Target, kind: str, code: str, amount: object, seen: str
-) -> tuple[_Step, str]:
+def _judge_original(t: _Target, kind: str, code: str, amount: object, seen: str) -> _Why:
     if kind in t.kinds:
         if t.amount is not None and not _same(t.amount, amount):
             return "unclear", f"{seen}, not {t.amount:.2f}: another payment with this myRef?"
@@ -371,9 +363,7 @@ def _judge_original(
     return "undetermined", f"{seen}, not a {t.kind}"
 
 
-def _judge_follow_up(
-    t: _Target, kind: str, code: str, amount: object, seen: str
-) -> tuple[_Step, str]:
+def _judge_follow_up(t: _Target, kind: str, code: str, amount: object, seen: str) -> _Why:
     """The lookup reports the transaction's latest operation; which follow-up it is follows
     from what this client sent (assumed: no other process sends follow-ups on it)."""
     if kind in ORIGINALS.values():
@@ -422,34 +412,30 @@ def _judge_follow_up(
 class _Window:
     """The bounded wait: backoff between lookups, each with what is left as its deadline."""
 
-    def __init__(
-        self, target: _Target, wait: float, clock: Callable[[], float], log: FollowUpLog
-    ) -> None:
+    def __init__(self, target: _Target, wait: float, pipe: SyncPipeline | AsyncPipeline) -> None:
         if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
             raise errors.RequestValidationError(
                 "wait must be a number of seconds, 0 or more", field="wait"
             )
         self.target = target
-        self.log = log
+        self.log = pipe.follow_ups
         self.wait = float(wait)
-        self.clock = clock
-        self.end = clock() + self.wait
+        self.clock = pipe.clock
+        self.end = self.clock() + self.wait
         self.delay = RECONCILE_WAIT_INITIAL
         self.lookups = 0
         self.result: OperationResult | None = None
         self.done: Reconciliation | None = None  # a final verdict from one lookup
         self.unclear: str | None = None
-        self.first_absent: float | None = None
-        self.last_absent = 0.0
+        self.absent: list[float] = []  # when lookups found nothing
         self.absent_why = ""
 
     def left(self) -> float:
         return self.end - self.clock()
 
     def take(self, outcome: OperationResult | errors.OrchestraError) -> float | None:
-        """Weigh one lookup's answer: the seconds to wait before the next lookup, or None when
-        the verdict is in or the wait is over (the last lookup keeps ``RECONCILE_LOOKUP_TIME``
-        seconds to answer in)."""
+        """Weigh one lookup's answer: seconds to wait before the next, or None when the verdict
+        is in or the wait is over (the last lookup keeps ``RECONCILE_LOOKUP_TIME`` to answer)."""
         self.lookups += 1
         if not isinstance(outcome, errors.OrchestraError):
             self.result = outcome
@@ -462,9 +448,8 @@ class _Window:
         if step == "unclear":
             self.unclear = why
         else:
-            self.last_absent, self.absent_why = self.clock(), why
-            if self.first_absent is None:
-                self.first_absent = self.last_absent
+            self.absent.append(self.clock())
+            self.absent_why = why
         room = self.left() - RECONCILE_LOOKUP_TIME
         if room <= 0:
             return None
@@ -486,26 +471,22 @@ class _Window:
         n = self.lookups
         if self.unclear is not None:
             return Reconciliation("undetermined", self.result, n, self.unclear)
-        if self.first_absent is None:
-            return Reconciliation(
-                "undetermined",
-                None,
-                n,
+        if not self.absent:
+            why = (
                 f"wait={self.wait:g} s left no time for a lookup; a 'not_found' needs lookups "
-                f"over at least {RECONCILE_MIN_WINDOW:g} s",
+                f"over at least {RECONCILE_MIN_WINDOW:g} s"
             )
-        span = self.last_absent - self.first_absent
+            return Reconciliation("undetermined", None, n, why)
+        span = self.absent[-1] - self.absent[0]
         found = f"{n} lookup{'s' if n != 1 else ''} over {span:.1f} s: {self.absent_why}"
         if n >= 2 and span >= RECONCILE_MIN_WINDOW:
             return Reconciliation("not_found", self.result, n, found)
-        return Reconciliation(
-            "undetermined",
-            self.result,
-            n,
+        why = (
             f"{found}; but a 'not_found' needs lookups over at least "
             f"{RECONCILE_MIN_WINDOW:g} s (the gateway may still be processing it): pass "
-            f"wait= of at least {RECONCILE_MIN_WINDOW + RECONCILE_LOOKUP_TIME:g} s",
+            f"wait= of at least {RECONCILE_MIN_WINDOW + RECONCILE_LOOKUP_TIME:g} s"
         )
+        return Reconciliation("undetermined", self.result, n, why)
 
 
 def _begin(
@@ -523,7 +504,7 @@ def _begin(
             f"{name} (the error carries everything it needs)."
         )
     pipe = client._pipeline
-    return _Window(_target(error, pipe.follow_ups, **lookup), wait, pipe.clock, pipe.follow_ups)
+    return _Window(_target(error, pipe.follow_ups, **lookup), wait, pipe)
 
 
 class ReconcilingPaymentGateway(PaymentGateway):
@@ -573,8 +554,7 @@ class ReconcilingPaymentGateway(PaymentGateway):
                 raise  # closed while reconciling
             except errors.OrchestraError as exc:
                 outcome = exc
-            pause = window.take(outcome)
-            if pause is None:
+            if (pause := window.take(outcome)) is None:
                 break
             sleep(pause)
         return window.verdict()
@@ -597,11 +577,8 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
         payment_gateway_account: Any = None,
         wait: float = DEFAULT_RECONCILE_WAIT,
     ) -> Reconciliation:
-        """Find out what became of a money-moving request whose answer was lost.
-
-        The async twin of ``Orchestra.payment_gateway.reconcile``: same arguments, same
-        verdicts.
-        """
+        """Find out what became of a money-moving request whose answer was lost: the async
+        twin of ``Orchestra.payment_gateway.reconcile``, same arguments, same verdicts."""
         window = _begin(**locals())
         sleep: Callable[[float], Awaitable[None]] = self._client._pipeline.sleep  # type: ignore[attr-defined]
         while window.left() > 0:
@@ -611,8 +588,7 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
                 raise  # closed while reconciling
             except errors.OrchestraError as exc:
                 outcome = exc
-            pause = window.take(outcome)
-            if pause is None:
+            if (pause := window.take(outcome)) is None:
                 break
             await sleep(pause)
         return window.verdict()
@@ -666,14 +642,16 @@ class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
     # What a with_options() copy shares with its client (resources are built per copy).
     _SHARED = ("_settings", "timeout", "retry", "_http", "_pipeline")
 
-    def __init__(
+    def _configure(
         self,
-        *,
         api_key: str | None,
         base_url: str | None,
         timeout: float | httpx.Timeout,
         retry: RetryPolicy | None,
-    ) -> None:
+        headers: Mapping[str, str] | None,
+        event_hooks: EventHooks | None,
+    ) -> dict[str, Any]:
+        """Set up what both clients hold; returns what their httpx clients share."""
         install_log_filter()
         self._settings = resolve_settings(api_key, base_url)
         register_secret(self._settings.api_key, self)
@@ -681,6 +659,15 @@ class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
         self.retry = retry or RetryPolicy()
         self._options = DEFAULTS
         self._facade_client = self
+        merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
+        merged[API_KEY_HEADER] = self._settings.api_key
+        _check_configured(merged, self)
+        return {
+            "base_url": self.base_url,
+            "headers": merged,
+            "timeout": self.timeout,
+            "event_hooks": dict(event_hooks) if event_hooks else None,
+        }
 
     def with_options(
         self,
@@ -742,30 +729,16 @@ class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
         ``await gateway_charge.asyncio_detailed(client=orchestra.low_level, ...)`` (async)."""
         # The key travels in the shared httpx client's headers, never in this object's fields.
         client = _LowLevel(
-            base_url=self.base_url,
+            self.base_url,
             token="",
-            timeout=self.timeout,
-            auth_header_name=API_KEY_HEADER,
             prefix="",
+            auth_header_name=API_KEY_HEADER,
+            timeout=self.timeout,
         )
         client._orchestra = self
         if isinstance(self._http, httpx.Client):
             return client.set_httpx_client(self._http)
         return client.set_async_httpx_client(self._http)
-
-    def _http_options(
-        self, headers: Mapping[str, str] | None, event_hooks: EventHooks | None
-    ) -> dict[str, Any]:
-        """What the sync and async httpx clients share."""
-        merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
-        merged[API_KEY_HEADER] = self._settings.api_key
-        _check_configured(merged, self)
-        return {
-            "base_url": self.base_url,
-            "headers": merged,
-            "timeout": self.timeout,
-            "event_hooks": dict(event_hooks) if event_hooks else None,
-        }
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -820,11 +793,8 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
         event_hooks: EventHooks | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        self._http = httpx.Client(
-            transport=transport or sync_transport(limits, proxy),
-            **self._http_options(headers, event_hooks),
-        )
+        options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
+        self._http = httpx.Client(transport=transport or sync_transport(limits, proxy), **options)
         self._pipeline = SyncPipeline(self._http, self.retry, self)
 
     def _request(
@@ -885,11 +855,9 @@ class AsyncOrchestra(
         headers: Mapping[str, str] | None = None,
         http_backend: HttpBackend = "httpx",
     ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        self._http = httpx.AsyncClient(
-            transport=async_transport(http_backend, transport, limits=limits, proxy=proxy),
-            **self._http_options(headers, event_hooks),
-        )
+        options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
+        sender = async_transport(http_backend, transport, limits=limits, proxy=proxy)
+        self._http = httpx.AsyncClient(transport=sender, **options)
         self._pipeline = AsyncPipeline(self._http, self.retry, self)
 
     async def _request(
