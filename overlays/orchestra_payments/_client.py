@@ -2,31 +2,26 @@
 
 A call goes facade method -> ``_request`` here -> ``_pipeline`` (build, try, answer) ->
 ``_transport`` -> httpx. ``payment_gateway.reconcile`` asks ``status`` (never a money-moving
-call) what became of a money-moving request whose answer was lost:
-
-- a charge or authorize is looked up by its ``myRef`` (always sent: generated when absent);
-- a capture, refund or void by the original transaction's ``refTransId``: the lookup reports
-  that transaction's latest operation only, so the verdict weighs it against the follow-ups this
-  client itself sent on the transaction (``FollowUpLog``).
+call) what became of a money-moving request whose answer was lost: a charge or authorize by its
+``myRef`` (always sent: generated when absent); a capture, refund or void by the original's
+``refTransId``, whose lookup reports the transaction's latest operation only, so the verdict
+weighs it against the follow-ups this client sent on the transaction (``FollowUpLog``).
 
 A verdict is never a guess: ``"succeeded"``, ``"declined"`` and ``"not_found"`` only when the
 lookups prove them (under the assumptions the README states), else ``"undetermined"`` with a
-``reason``. ``"not_found"`` needs every lookup to have found nothing over at least
-``RECONCILE_MIN_WINDOW`` seconds. ``wait`` bounds the whole call: each lookup's deadline is what
-is left of it.
+``reason``. ``wait`` bounds the whole call: each lookup's deadline is what is left of it.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import os
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, Unpack
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, Unpack
 
 import httpx
 
@@ -83,7 +78,7 @@ RECONCILE_WAIT_INITIAL = 0.5
 RECONCILE_WAIT_MAX = 4.0
 
 
-@functools.cache
+@cache
 def package_version() -> str:
     """pyproject.toml is the one place the version is written; read from the installed
     distribution's metadata on first use (importlib.metadata is not free to import)."""
@@ -155,321 +150,13 @@ def resolve_settings(api_key: str | None, base_url: str | None) -> Settings:
     return Settings(api_key=key, base_url=str(parsed).rstrip("/"))
 
 
-# --- the clients ------------------------------------------------------------------------------
-
-
-class _LowLevel(AuthenticatedClient):
-    """The generated client whose endpoint functions send through the Orchestra client's
-    pipeline (``send``/``asend``): the same checks, retries and typed errors as the facade."""
-
-    _orchestra: Any = None
-
-    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
-        owner = self._orchestra
-        if not isinstance(owner, Orchestra):
-            raise errors.ConfigurationError(
-                "this low-level client belongs to an AsyncOrchestra: use the asyncio functions"
-            )
-        pipe = owner._pipeline
-        response: httpx.Response = pipe.run(pipe.call(None, kwargs, None, owner._options, {}, True))
-        return response
-
-    async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
-        owner = self._orchestra
-        if not isinstance(owner, AsyncOrchestra):
-            raise errors.ConfigurationError(
-                "this low-level client belongs to an Orchestra: use the sync functions"
-            )
-        pipe = owner._pipeline
-        call = pipe.call(None, kwargs, None, owner._options, {}, True)
-        response: httpx.Response = await pipe.run(call)
-        return response
-
-
-class _BaseOrchestra:
-    _facade_client: Any
-    _pipeline: SyncPipeline | AsyncPipeline
-    # What a with_options() copy shares with its client (resources are built per copy).
-    _SHARED = ("_settings", "timeout", "retry", "_http", "_pipeline")
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: float | httpx.Timeout,
-        retry: RetryPolicy | None,
-    ) -> None:
-        install_log_filter()
-        self._settings = resolve_settings(api_key, base_url)
-        register_secret(self._settings.api_key, self)
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.retry = retry or RetryPolicy()
-        self._options = DEFAULTS
-
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutTypes = None,
-        retry: RetryPolicy | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Self:
-        """A copy of this client with other defaults for each call, sharing its connection
-        pool (closing either closes both).
-
-        Args:
-            timeout: seconds for each whole call (tries and waits included), or an
-                ``httpx.Timeout`` for each try.
-            retry: the ``RetryPolicy`` of each call.
-            headers: added to each request (a call's ``extra_headers`` win).
-
-        Raises:
-            ConfigurationError: a header value that cannot go on the wire.
-        """
-        clone = object.__new__(type(self))
-        if headers:
-            _check_configured(headers, clone)  # a key among them lives as long as the copy
-        for name in self._SHARED:  # the connections, key, policies and follow-up record
-            setattr(clone, name, getattr(self, name))
-        clone._options = ClientOptions(
-            timeout=self._options.timeout if timeout is None else timeout,
-            retry=retry or self._options.retry,
-            headers={**(self._options.headers or {}), **(headers or {})} or None,
-        )
-        clone._facade_client = clone
-        register_secret(self._settings.api_key, clone)
-        return clone
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
-
-    def _http_options(
-        self, headers: Mapping[str, str] | None, event_hooks: EventHooks | None
-    ) -> dict[str, Any]:
-        """What the sync and async httpx clients share."""
-        merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
-        merged[API_KEY_HEADER] = self._settings.api_key
-        _check_configured(merged, self)
-        return {
-            "base_url": self.base_url,
-            "headers": merged,
-            "timeout": self.timeout,
-            "event_hooks": dict(event_hooks) if event_hooks else None,
-        }
-
-    def _low_level(self) -> _LowLevel:
-        # The key travels in the shared httpx client's headers, never in this object's fields.
-        client = _LowLevel(
-            base_url=self.base_url,
-            token="",
-            timeout=self.timeout,
-            auth_header_name=API_KEY_HEADER,
-            prefix="",
-        )
-        client._orchestra = self
-        return client
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
-
-
-def _check_configured(headers: Mapping[str, str], owner: object) -> None:
-    try:
-        check_headers(headers, owner)
-    except errors.RequestValidationError as exc:
-        raise errors.ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
-
-
-class Orchestra(_BaseOrchestra, Resources):
-    """The Orchestra API client (sync, thread-safe).
-
-    ``client.payment_gateway.charge(...)`` returns the parsed success or raises an
-    ``OrchestraError``; ``client.with_raw_response.<resource>.<method>`` returns an
-    ``ApiResponse`` with status, headers and bytes as well.
-
-    Args:
-        api_key: the API key; else ``ORCHESTRA_API_KEY``. Required.
-        base_url: else ``ORCHESTRA_BASE_URL``, else ``ORCHESTRA_API_URL`` (the vendor's name),
-            else ``https://api.orchestrasolutions.com``. Plain ``http://`` only to loopback.
-        timeout: seconds or an ``httpx.Timeout``; default connect 5 s, read 60 s.
-        retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
-        transport: an httpx transport to send through.
-        limits, proxy, event_hooks, headers: passed to httpx.
-
-    Every method also takes ``timeout=`` and ``deadline=`` (total seconds across tries). A
-    charge or authorize sent without ``myRef`` gets a generated one (``orc-`` and 16 hex
-    digits), on the result as ``result["myRef"]`` and on any error as ``.my_ref``. Tests
-    replace the clock and the waits with ``orchestra_payments.testing.use_clock``.
-
-    Raises:
-        ConfigurationError: no key, an unusable URL, or http:// to a remote host.
-    """
-
-    _pipeline: SyncPipeline
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        proxy: str | httpx.Proxy | None = None,
-        event_hooks: EventHooks | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        self._http = httpx.Client(
-            transport=transport or sync_transport(limits, proxy),
-            **self._http_options(headers, event_hooks),
-        )
-        self._pipeline = SyncPipeline(self._http, self.retry, self)
-        self._facade_client = self
-
-    @cached_property
-    def payment_gateway(self) -> ReconcilingPaymentGateway:
-        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
-        return ReconcilingPaymentGateway(self)
-
-    @cached_property
-    def with_raw_response(self) -> ResourcesRaw:
-        """The same operations, returning ``ApiResponse`` (status, headers, bytes, parsed)."""
-        raw = ResourcesRaw()
-        raw._facade_client = self
-        return raw
-
-    @cached_property
-    def low_level(self) -> AuthenticatedClient:
-        """The generated client sending through this one's pipeline, pool, key, timeouts and
-        retries: ``gateway_charge.sync_detailed(client=orchestra.low_level, body=...)``."""
-        return self._low_level().set_httpx_client(self._http)
-
-    @property
-    def http_client(self) -> httpx.Client:
-        return self._http
-
-    def _request(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        parse: Callable[[Any], T] | None,
-        **options: Unpack[RequestOptions],
-    ) -> ApiResponse[T]:
-        pipe = self._pipeline
-        result: ApiResponse[T] = pipe.run(pipe.call(op, kwargs, parse, self._options, options))
-        return result
-
-    def close(self) -> None:
-        """Close the connections. A failure while closing is logged, never raised."""
-        try:
-            self._http.close()
-        except Exception:
-            logger.warning("closing the client's connections failed", exc_info=True)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class AsyncOrchestra(_BaseOrchestra, AsyncResources):
-    """The Orchestra API client for asyncio, with a pooled ``httpx.AsyncClient``.
-
-    Takes the same arguments as ``Orchestra``; ``transport`` is an async transport. At most
-    ``limits.max_connections`` requests are in flight; the others wait their turn in a fair
-    queue, at most the pool timeout (then ``PoolTimeoutError``: not sent).
-
-    Args:
-        http_backend: ``"httpx"`` (default) or ``"aiohttp"``, faster under heavy concurrency
-            (``pip install 'orchestra-payments[aiohttp]'``).
-    """
-
-    _pipeline: AsyncPipeline
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        proxy: str | httpx.Proxy | None = None,
-        event_hooks: EventHooks | None = None,
-        headers: Mapping[str, str] | None = None,
-        http_backend: HttpBackend = "httpx",
-    ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, retry=retry)
-        self._http = httpx.AsyncClient(
-            transport=async_transport(http_backend, transport, limits=limits, proxy=proxy),
-            **self._http_options(headers, event_hooks),
-        )
-        self._pipeline = AsyncPipeline(self._http, self.retry, self)
-        self._facade_client = self
-
-    @cached_property
-    def payment_gateway(self) -> AsyncReconcilingPaymentGateway:
-        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
-        return AsyncReconcilingPaymentGateway(self)
-
-    @cached_property
-    def with_raw_response(self) -> AsyncResourcesRaw:
-        """The same operations, returning ``ApiResponse`` (status, headers, bytes, parsed)."""
-        raw = AsyncResourcesRaw()
-        raw._facade_client = self
-        return raw
-
-    @cached_property
-    def low_level(self) -> AuthenticatedClient:
-        """The generated client sending through this one's pipeline, pool, key, timeouts and
-        retries: ``await gateway_charge.asyncio_detailed(client=orchestra.low_level, ...)``."""
-        return self._low_level().set_async_httpx_client(self._http)
-
-    @property
-    def http_client(self) -> httpx.AsyncClient:
-        return self._http
-
-    async def _request(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        parse: Callable[[Any], T] | None,
-        **options: Unpack[RequestOptions],
-    ) -> ApiResponse[T]:
-        pipe = self._pipeline
-        call = pipe.call(op, kwargs, parse, self._options, options)
-        result: ApiResponse[T] = await pipe.run(call)
-        return result
-
-    async def aclose(self) -> None:
-        """Close the connections of the running event loop (those of loops that have closed
-        went with them). A failure while closing is logged, never raised."""
-        try:
-            await self._http.aclose()
-        except Exception:
-            logger.warning("closing the client's connections failed", exc_info=True)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-
 # --- reconciliation ---------------------------------------------------------------------------
 
 
 Verdict = Literal["succeeded", "declined", "not_found", "undetermined"]
 
-_NAMES = {
-    **{op: op for op in (*ORIGINALS, *FOLLOW_UPS)},
-    **{op[len("Gateway") :].lower(): op for op in (*ORIGINALS, *FOLLOW_UPS)},
-}
+# An operation by either name: "GatewayRefund" or "refund".
+_NAMES = {n: op for op in (*ORIGINALS, *FOLLOW_UPS) for n in (op, op[len("Gateway") :].lower())}
 # Lookups that failed on the way (a proxy's 502, an empty or cut body, a 500, no answer): asked
 # again within the wait; a 400, 401 or NotImplemented is final.
 _TRANSIENT = (
@@ -510,9 +197,9 @@ class _Target:
     kinds: frozenset[str]  # for an original given without operation=: Charge or PreAuth
     body: StatusParams  # the status request
     amount: float | None
-    this: SentFollowUp | None  # the client's record of this follow-up, if it has one
-    record: TransactionRecord | None  # the client's record of the transaction's follow-ups
-    evicted: bool  # the client had a record of this follow-up and no longer has it
+    this: SentFollowUp | None = None  # the client's record of this follow-up, if it has one
+    record: TransactionRecord | None = None  # the client's record of the transaction's follow-ups
+    evicted: bool = False  # the client had a record of this follow-up and no longer has it
 
     @property
     def what(self) -> str:
@@ -528,22 +215,23 @@ def _target(
     ref_trans_id: str | None,
     operation: str | None,
     amount: float | Decimal | None,
-    account_name: str | None,
-    account: Any,
+    payment_gateway_account_name: str | None,
+    payment_gateway_account: Any,
 ) -> _Target:
     if error is not None and not isinstance(error, errors.OutcomeUnknownError):
         raise errors.RequestValidationError(
             f"reconcile takes an OutcomeUnknownError, got {type(error).__name__}",
             field="error",
         )
-    sent: object = None
+    account_name = payment_gateway_account_name
+    sent: SentFollowUp | None = None
     if error is not None:
         operation = operation or error.operation
         my_ref = my_ref or error.my_ref
         ref_trans_id = ref_trans_id or error.ref_trans_id
         amount = amount if amount is not None else error.amount
         account_name = account_name or error.payment_gateway_account_name
-        sent = error._sent
+        sent = error._sent if isinstance(error._sent, SentFollowUp) else None
     if operation is None and ref_trans_id and not my_ref:
         raise errors.RequestValidationError(
             "a follow-up is reconciled by refTransId and its operation: pass operation= "
@@ -566,8 +254,8 @@ def _target(
     where: StatusParams = {}
     if account_name:
         where["paymentGatewayAccountName"] = account_name
-    elif account is not None:
-        where["paymentGatewayAccount"] = account
+    elif payment_gateway_account is not None:
+        where["paymentGatewayAccount"] = payment_gateway_account
     else:
         raise errors.RequestValidationError(
             "reconcile needs the gateway account of the original request: pass "
@@ -590,17 +278,10 @@ def _target(
                 field="amount",
             )
         record = log.record(ref_trans_id)
-        this = _find(record, kind, float(amount), sent if isinstance(sent, SentFollowUp) else None)
-        return _Target(
-            op,
-            kind,
-            frozenset({kind}),
-            {"refTransId": ref_trans_id, **where},
-            float(amount),
-            this,
-            record,
-            evicted=isinstance(sent, SentFollowUp) and this is None,
-        )
+        this = _find(record, kind, float(amount), sent)
+        body: StatusParams = {"refTransId": ref_trans_id, **where}
+        evicted = sent is not None and this is None
+        return _Target(op, kind, frozenset({kind}), body, float(amount), this, record, evicted)
     if not my_ref:
         raise errors.RequestValidationError(
             "a charge or authorize is reconciled by its myRef, and this one has none (sent "
@@ -614,9 +295,6 @@ def _target(
         kinds,
         {"myRef": my_ref, **where},
         None if amount is None else float(amount),
-        None,
-        None,
-        evicted=False,
     )
 
 
@@ -642,9 +320,10 @@ def _same(a: float | None, b: object) -> bool:
 
 
 _Step = Literal["succeeded", "declined", "undetermined", "absent", "unclear"]
+_Why = tuple[_Step, str]  # a lookup's step towards the verdict, and why
 
 
-def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> tuple[_Step, str]:
+def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> _Why:
     """One lookup's answer, for this target, and why."""
     if isinstance(outcome, errors.TransactionNotFoundError):
         return "absent", "the gateway found no such transaction"
@@ -658,12 +337,11 @@ def _judge(t: _Target, outcome: OperationResult | errors.OrchestraError) -> tupl
     seen = f"the transaction's latest operation is a {kind} of {amount} ({code})"
     if code == "NotImplemented":
         return "undetermined", "the gateway does not support status lookups (NotImplemented)"
-    if t.operation in ORIGINALS:
-        return _judge_original(t, kind, code, amount, seen)
-    return _judge_follow_up(t, kind, code, amount, seen)
+    judge = _judge_original if t.operation in ORIGINALS else _judge_follow_up
+    return judge(t, kind, code, amount, seen)
 
 
-def _result_step(code: str, seen: str) -> tuple[_Step, str]:
+def _result_step(code: str, seen: str) -> _Why:
     if code in _LANDED:
         return "succeeded", seen
     if code == "Rejected":
@@ -673,9 +351,7 @@ def _result_step(code: str, seen: str) -> tuple[_Step, str]:
     return "undetermined", f"{seen}: a result code that proves nothing"
 
 
-def _judge_original(
-    t: _Target, kind: str, code: str, amount: object, seen: str
-) -> tuple[_Step, str]:
+def _judge_original(t: _Target, kind: str, code: str, amount: object, seen: str) -> _Why:
     if kind in t.kinds:
         if t.amount is not None and not _same(t.amount, amount):
             return "unclear", f"{seen}, not {t.amount:.2f}: another payment with this myRef?"
@@ -687,9 +363,7 @@ def _judge_original(
     return "undetermined", f"{seen}, not a {t.kind}"
 
 
-def _judge_follow_up(
-    t: _Target, kind: str, code: str, amount: object, seen: str
-) -> tuple[_Step, str]:
+def _judge_follow_up(t: _Target, kind: str, code: str, amount: object, seen: str) -> _Why:
     """The lookup reports the transaction's latest operation; which follow-up it is follows
     from what this client sent (assumed: no other process sends follow-ups on it)."""
     if kind in ORIGINALS.values():
@@ -702,11 +376,11 @@ def _judge_follow_up(
     record, this = t.record, t.this
     incomplete = record is not None and not record.complete
     others = [e for e in (record.follow_ups if record else []) if e is not this and not e.void]
+    same = [e for e in others if e.kind == kind and _same(e.amount, amount)]
     if kind == t.kind:
         if not _same(t.amount, amount):
             return "unclear", f"{seen}, not {t.what}"
-        twins = [e for e in others if e.kind == kind and _same(e.amount, amount)]
-        if twins or incomplete:
+        if same or incomplete:
             return "undetermined", (
                 f"{seen}, but this client also sent another {kind.lower()} of that amount on "
                 f"the transaction: the lookup cannot tell which one it reports"
@@ -723,7 +397,6 @@ def _judge_follow_up(
             f"{seen}; this client has no record of {t.what}, so it cannot tell whether the "
             f"{kind.lower()} came before or after it"
         )
-    same = [e for e in others if e.kind == kind and _same(e.amount, amount)]
     if any(e.may_follow(this) for e in same):
         return "undetermined", (
             f"{seen}, which this client sent after (or while) {t.what} was sent: it hides "
@@ -739,31 +412,30 @@ def _judge_follow_up(
 class _Window:
     """The bounded wait: backoff between lookups, each with what is left as its deadline."""
 
-    def __init__(
-        self, target: _Target, wait: float, clock: Callable[[], float], log: FollowUpLog
-    ) -> None:
+    def __init__(self, target: _Target, wait: float, pipe: SyncPipeline | AsyncPipeline) -> None:
         if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
             raise errors.RequestValidationError(
                 "wait must be a number of seconds, 0 or more", field="wait"
             )
         self.target = target
-        self.log = log
+        self.log = pipe.follow_ups
         self.wait = float(wait)
-        self.clock = clock
-        self.end = clock() + self.wait
+        self.clock = pipe.clock
+        self.end = self.clock() + self.wait
         self.delay = RECONCILE_WAIT_INITIAL
         self.lookups = 0
         self.result: OperationResult | None = None
+        self.done: Reconciliation | None = None  # a final verdict from one lookup
         self.unclear: str | None = None
-        self.first_absent: float | None = None
-        self.last_absent = 0.0
+        self.absent: list[float] = []  # when lookups found nothing
         self.absent_why = ""
 
     def left(self) -> float:
         return self.end - self.clock()
 
-    def take(self, outcome: OperationResult | errors.OrchestraError) -> Reconciliation | None:
-        """Weigh one lookup's answer: the verdict when it is final, else None."""
+    def take(self, outcome: OperationResult | errors.OrchestraError) -> float | None:
+        """Weigh one lookup's answer: seconds to wait before the next, or None when the verdict
+        is in or the wait is over (the last lookup keeps ``RECONCILE_LOOKUP_TIME`` to answer)."""
         self.lookups += 1
         if not isinstance(outcome, errors.OrchestraError):
             self.result = outcome
@@ -771,21 +443,13 @@ class _Window:
             self.result = getattr(outcome, "result", None)
         step, why = _judge(self.target, outcome)
         if step in ("succeeded", "declined", "undetermined"):
-            verdict: Verdict = step
-            return Reconciliation(verdict, self.result, self.lookups, why)
+            self.done = Reconciliation(step, self.result, self.lookups, why)
+            return None
         if step == "unclear":
             self.unclear = why
         else:
-            now = self.clock()
-            if self.first_absent is None:
-                self.first_absent = now
-            self.last_absent = now
+            self.absent.append(self.clock())
             self.absent_why = why
-        return None
-
-    def pause(self) -> float | None:
-        """Seconds to wait before the next lookup, or None when the wait is over (the last
-        lookup keeps ``RECONCILE_LOOKUP_TIME`` seconds to answer in)."""
         room = self.left() - RECONCILE_LOOKUP_TIME
         if room <= 0:
             return None
@@ -793,47 +457,46 @@ class _Window:
         self.delay = min(self.delay * 2, RECONCILE_WAIT_MAX)
         return pause
 
-    def learn(self, outcome: Reconciliation) -> Reconciliation:
-        """What the verdict proves about this follow-up goes into the client's record: one
+    def verdict(self) -> Reconciliation:
+        """The verdict; what it proves about this follow-up goes into the client's record: one
         not found never landed (its resend can then be told from it)."""
+        outcome = self.done if self.done is not None else self._without_proof()
         this = self.target.this
         if this is not None and outcome.verdict != "undetermined":
             self.log.resolved(this, landed=outcome.verdict != "not_found")
         return outcome
 
-    def verdict(self) -> Reconciliation:
+    def _without_proof(self) -> Reconciliation:
+        """The verdict when no lookup gave a final one."""
         n = self.lookups
         if self.unclear is not None:
             return Reconciliation("undetermined", self.result, n, self.unclear)
-        if self.first_absent is None:
-            return Reconciliation(
-                "undetermined",
-                None,
-                n,
+        if not self.absent:
+            why = (
                 f"wait={self.wait:g} s left no time for a lookup; a 'not_found' needs lookups "
-                f"over at least {RECONCILE_MIN_WINDOW:g} s",
+                f"over at least {RECONCILE_MIN_WINDOW:g} s"
             )
-        span = self.last_absent - self.first_absent
+            return Reconciliation("undetermined", None, n, why)
+        span = self.absent[-1] - self.absent[0]
         found = f"{n} lookup{'s' if n != 1 else ''} over {span:.1f} s: {self.absent_why}"
         if n >= 2 and span >= RECONCILE_MIN_WINDOW:
             return Reconciliation("not_found", self.result, n, found)
-        return Reconciliation(
-            "undetermined",
-            self.result,
-            n,
+        why = (
             f"{found}; but a 'not_found' needs lookups over at least "
             f"{RECONCILE_MIN_WINDOW:g} s (the gateway may still be processing it): pass "
-            f"wait= of at least {RECONCILE_MIN_WINDOW + RECONCILE_LOOKUP_TIME:g} s",
+            f"wait= of at least {RECONCILE_MIN_WINDOW + RECONCILE_LOOKUP_TIME:g} s"
         )
+        return Reconciliation("undetermined", self.result, n, why)
 
 
 def _begin(
-    gateway: PaymentGateway | AsyncPaymentGateway,
+    self: PaymentGateway | AsyncPaymentGateway,
     error: errors.OutcomeUnknownError | None,
-    kwargs: dict[str, Any],
     wait: float,
+    **lookup: Any,
 ) -> _Window:
-    client: Any = gateway._client  # Orchestra or AsyncOrchestra (or a with_options copy)
+    """The wait of one reconcile, called with its arguments (``_begin(**locals())``)."""
+    client: Any = self._client  # Orchestra or AsyncOrchestra (or a with_options copy)
     if client._http.is_closed:
         name = type(client).__name__
         raise errors.ClientClosedError(
@@ -841,24 +504,7 @@ def _begin(
             f"{name} (the error carries everything it needs)."
         )
     pipe = client._pipeline
-    return _Window(_target(error, pipe.follow_ups, **kwargs), wait, pipe.clock, pipe.follow_ups)
-
-
-Lookup = Callable[[StatusParams, float], Any]
-
-
-def _lookups(window: _Window) -> Generator[float | None, Any, Reconciliation]:
-    """The reconciliation as steps: yields None for a lookup (sent back its result or
-    ``OrchestraError``), or seconds to wait; returns the verdict."""
-    while window.left() > 0:
-        done = window.take((yield None))
-        if done is not None:
-            return window.learn(done)
-        pause = window.pause()
-        if pause is None:
-            break
-        yield pause
-    return window.learn(window.verdict())
+    return _Window(_target(error, pipe.follow_ups, **lookup), wait, pipe)
 
 
 class ReconcilingPaymentGateway(PaymentGateway):
@@ -899,26 +545,19 @@ class ReconcilingPaymentGateway(PaymentGateway):
             RequestValidationError: nothing to look the request up by.
             ClientClosedError: the client was closed.
         """
-        window = _begin(self, error, _reconcile_args(locals()), wait)
+        window = _begin(**locals())
         sleep = self._client._pipeline.sleep  # type: ignore[attr-defined]
-        steps = _lookups(window)
-        try:
-            step = next(steps)
-            while True:
-                if step is None:
-                    try:
-                        outcome: Any = self.status(window.target.body, deadline=window.left())
-                    except errors.ClientClosedError:
-                        raise  # closed while reconciling
-                    except errors.OrchestraError as exc:
-                        outcome = exc
-                    step = steps.send(outcome)
-                else:
-                    sleep(step)
-                    step = steps.send(None)
-        except StopIteration as stop:
-            verdict: Reconciliation = stop.value
-            return verdict
+        while window.left() > 0:
+            try:
+                outcome: Any = self.status(window.target.body, deadline=window.left())
+            except errors.ClientClosedError:
+                raise  # closed while reconciling
+            except errors.OrchestraError as exc:
+                outcome = exc
+            if (pause := window.take(outcome)) is None:
+                break
+            sleep(pause)
+        return window.verdict()
 
 
 class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
@@ -938,39 +577,311 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
         payment_gateway_account: Any = None,
         wait: float = DEFAULT_RECONCILE_WAIT,
     ) -> Reconciliation:
-        """Find out what became of a money-moving request whose answer was lost.
-
-        The async twin of ``Orchestra.payment_gateway.reconcile``: same arguments, same
-        verdicts.
-        """
-        window = _begin(self, error, _reconcile_args(locals()), wait)
+        """Find out what became of a money-moving request whose answer was lost: the async
+        twin of ``Orchestra.payment_gateway.reconcile``, same arguments, same verdicts."""
+        window = _begin(**locals())
         sleep: Callable[[float], Awaitable[None]] = self._client._pipeline.sleep  # type: ignore[attr-defined]
-        steps = _lookups(window)
+        while window.left() > 0:
+            try:
+                outcome: Any = await self.status(window.target.body, deadline=window.left())
+            except errors.ClientClosedError:
+                raise  # closed while reconciling
+            except errors.OrchestraError as exc:
+                outcome = exc
+            if (pause := window.take(outcome)) is None:
+                break
+            await sleep(pause)
+        return window.verdict()
+
+
+# --- the clients ------------------------------------------------------------------------------
+
+
+class _LowLevel(AuthenticatedClient):
+    """The generated client whose endpoint functions send through the Orchestra client's
+    pipeline (``send``/``asend``): the same checks, retries and typed errors as the facade."""
+
+    _orchestra: Any = None
+
+    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        owner = self._orchestra
+        if not isinstance(owner, Orchestra):
+            raise errors.ConfigurationError(
+                "this low-level client belongs to an AsyncOrchestra: use the asyncio functions"
+            )
+        pipe = owner._pipeline
+        response: httpx.Response = pipe.run(pipe.call(None, kwargs, None, owner._options, {}, True))
+        return response
+
+    async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
+        owner = self._orchestra
+        if not isinstance(owner, AsyncOrchestra):
+            raise errors.ConfigurationError(
+                "this low-level client belongs to an Orchestra: use the sync functions"
+            )
+        pipe = owner._pipeline
+        call = pipe.call(None, kwargs, None, owner._options, {}, True)
+        response: httpx.Response = await pipe.run(call)
+        return response
+
+
+_Http = TypeVar("_Http", bound=httpx.Client | httpx.AsyncClient)
+_Gateway = TypeVar("_Gateway", bound=PaymentGateway | AsyncPaymentGateway)
+_Raw = TypeVar("_Raw", bound=ResourcesRaw | AsyncResourcesRaw)
+
+
+class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
+    """What Orchestra and AsyncOrchestra share; each names its httpx client and the classes of
+    its ``payment_gateway`` and ``with_raw_response``."""
+
+    _facade_client: Any
+    _http: _Http
+    _pipeline: SyncPipeline | AsyncPipeline
+    _gateway: type[_Gateway]
+    _raw: type[_Raw]
+    # What a with_options() copy shares with its client (resources are built per copy).
+    _SHARED = ("_settings", "timeout", "retry", "_http", "_pipeline")
+
+    def _configure(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy | None,
+        headers: Mapping[str, str] | None,
+        event_hooks: EventHooks | None,
+    ) -> dict[str, Any]:
+        """Set up what both clients hold; returns what their httpx clients share."""
+        install_log_filter()
+        self._settings = resolve_settings(api_key, base_url)
+        register_secret(self._settings.api_key, self)
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry = retry or RetryPolicy()
+        self._options = DEFAULTS
+        self._facade_client = self
+        merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
+        merged[API_KEY_HEADER] = self._settings.api_key
+        _check_configured(merged, self)
+        return {
+            "base_url": self.base_url,
+            "headers": merged,
+            "timeout": self.timeout,
+            "event_hooks": dict(event_hooks) if event_hooks else None,
+        }
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other defaults for each call, sharing its connection
+        pool (closing either closes both).
+
+        Args:
+            timeout: seconds for each whole call (tries and waits included), or an
+                ``httpx.Timeout`` for each try.
+            retry: the ``RetryPolicy`` of each call.
+            headers: added to each request (a call's ``extra_headers`` win).
+
+        Raises:
+            ConfigurationError: a header value that cannot go on the wire.
+        """
+        clone = object.__new__(type(self))
+        if headers:
+            _check_configured(headers, clone)  # a key among them lives as long as the copy
+        for name in self._SHARED:  # the connections, key, policies and follow-up record
+            setattr(clone, name, getattr(self, name))
+        clone._options = ClientOptions(
+            timeout=self._options.timeout if timeout is None else timeout,
+            retry=retry or self._options.retry,
+            headers={**(self._options.headers or {}), **(headers or {})} or None,
+        )
+        clone._facade_client = clone
+        register_secret(self._settings.api_key, clone)
+        return clone
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def http_client(self) -> _Http:
+        return self._http
+
+    @cached_property
+    def payment_gateway(self) -> _Gateway:
+        """Payment gateway operations, plus ``reconcile`` for an unknown outcome."""
+        return self._gateway(self._facade_client)
+
+    @cached_property
+    def with_raw_response(self) -> _Raw:
+        """The same operations, returning ``ApiResponse`` (status, headers, bytes, parsed)."""
+        raw = self._raw()
+        raw._facade_client = self._facade_client
+        return raw
+
+    @cached_property
+    def low_level(self) -> AuthenticatedClient:
+        """The generated client sending through this one's pipeline, pool, key, timeouts and
+        retries: ``gateway_charge.sync_detailed(client=orchestra.low_level, body=...)``, or
+        ``await gateway_charge.asyncio_detailed(client=orchestra.low_level, ...)`` (async)."""
+        # The key travels in the shared httpx client's headers, never in this object's fields.
+        client = _LowLevel(
+            self.base_url,
+            token="",
+            prefix="",
+            auth_header_name=API_KEY_HEADER,
+            timeout=self.timeout,
+        )
+        client._orchestra = self
+        if isinstance(self._http, httpx.Client):
+            return client.set_httpx_client(self._http)
+        return client.set_async_httpx_client(self._http)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+def _check_configured(headers: Mapping[str, str], owner: object) -> None:
+    try:
+        check_headers(headers, owner)
+    except errors.RequestValidationError as exc:
+        raise errors.ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
+
+
+class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, ResourcesRaw], Resources):
+    """The Orchestra API client (sync, thread-safe).
+
+    ``client.payment_gateway.charge(...)`` returns the parsed success or raises an
+    ``OrchestraError``; ``client.with_raw_response.<resource>.<method>`` returns an
+    ``ApiResponse`` with status, headers and bytes as well.
+
+    Args:
+        api_key: the API key; else ``ORCHESTRA_API_KEY``. Required.
+        base_url: else ``ORCHESTRA_BASE_URL``, else ``ORCHESTRA_API_URL`` (the vendor's name),
+            else ``https://api.orchestrasolutions.com``. Plain ``http://`` only to loopback.
+        timeout: seconds or an ``httpx.Timeout``; default connect 5 s, read 60 s.
+        retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
+        transport: an httpx transport to send through.
+        limits, proxy, event_hooks, headers: passed to httpx.
+
+    Every method also takes ``timeout=`` and ``deadline=`` (total seconds across tries). A
+    charge or authorize sent without ``myRef`` gets a generated one (``orc-`` and 16 hex
+    digits), on the result as ``result["myRef"]`` and on any error as ``.my_ref``. Tests
+    replace the clock and the waits with ``orchestra_payments.testing.use_clock``.
+
+    Raises:
+        ConfigurationError: no key, an unusable URL, or http:// to a remote host.
+    """
+
+    _pipeline: SyncPipeline
+    _gateway = ReconcilingPaymentGateway
+    _raw = ResourcesRaw
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: str | httpx.Proxy | None = None,
+        event_hooks: EventHooks | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
+        self._http = httpx.Client(transport=transport or sync_transport(limits, proxy), **options)
+        self._pipeline = SyncPipeline(self._http, self.retry, self)
+
+    def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[T]:
+        pipe = self._pipeline
+        result: ApiResponse[T] = pipe.run(pipe.call(op, kwargs, parse, self._options, options))
+        return result
+
+    def close(self) -> None:
+        """Close the connections. A failure while closing is logged, never raised."""
         try:
-            step = next(steps)
-            while True:
-                if step is not None:
-                    await sleep(step)
-                    step = steps.send(None)
-                    continue
-                try:
-                    outcome: Any = await self.status(window.target.body, deadline=window.left())
-                except errors.ClientClosedError:
-                    raise  # closed while reconciling
-                except errors.OrchestraError as exc:
-                    outcome = exc
-                step = steps.send(outcome)
-        except StopIteration as stop:
-            verdict: Reconciliation = stop.value
-            return verdict
+            self._http.close()
+        except Exception:
+            logger.warning("closing the client's connections failed", exc_info=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _reconcile_args(given: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "my_ref": given["my_ref"],
-        "ref_trans_id": given["ref_trans_id"],
-        "operation": given["operation"],
-        "amount": given["amount"],
-        "account_name": given["payment_gateway_account_name"],
-        "account": given["payment_gateway_account"],
-    }
+class AsyncOrchestra(
+    _BaseOrchestra[httpx.AsyncClient, AsyncReconcilingPaymentGateway, AsyncResourcesRaw],
+    AsyncResources,
+):
+    """The Orchestra API client for asyncio, with a pooled ``httpx.AsyncClient``.
+
+    Takes the same arguments as ``Orchestra``; ``transport`` is an async transport. At most
+    ``limits.max_connections`` requests are in flight; the others wait their turn in a fair
+    queue, at most the pool timeout (then ``PoolTimeoutError``: not sent).
+
+    Args:
+        http_backend: ``"httpx"`` (default) or ``"aiohttp"``, faster under heavy concurrency
+            (``pip install 'orchestra-payments[aiohttp]'``).
+    """
+
+    _pipeline: AsyncPipeline
+    _gateway = AsyncReconcilingPaymentGateway
+    _raw = AsyncResourcesRaw
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: str | httpx.Proxy | None = None,
+        event_hooks: EventHooks | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_backend: HttpBackend = "httpx",
+    ) -> None:
+        options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
+        sender = async_transport(http_backend, transport, limits=limits, proxy=proxy)
+        self._http = httpx.AsyncClient(transport=sender, **options)
+        self._pipeline = AsyncPipeline(self._http, self.retry, self)
+
+    async def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], T] | None,
+        **options: Unpack[RequestOptions],
+    ) -> ApiResponse[T]:
+        pipe = self._pipeline
+        call = pipe.call(op, kwargs, parse, self._options, options)
+        result: ApiResponse[T] = await pipe.run(call)
+        return result
+
+    async def aclose(self) -> None:
+        """Close the connections of the running event loop (those of loops that have closed
+        went with them). A failure while closing is logged, never raised."""
+        try:
+            await self._http.aclose()
+        except Exception:
+            logger.warning("closing the client's connections failed", exc_info=True)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
