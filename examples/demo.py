@@ -164,7 +164,7 @@ def print_trace(spans: Sequence[ReadableSpan]) -> None:
         print(f"    {'  ' * depth}{span.name}  {' '.join(facts)}{link_text}")
         for event in span.events:
             detail = " ".join(
-                f"{k.removeprefix('orchestra.')}={v}" for k, v in (event.attributes or {}).items()
+                f"{k.removeprefix('orchestra.')}={v!s}" for k, v in (event.attributes or {}).items()
             )
             print(f"    {'  ' * depth}  · {event.name.removeprefix('orchestra.')} {detail}")
         for child in sorted(

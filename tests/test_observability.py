@@ -10,17 +10,16 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import CVV, PAN, TEST_KEY, HttpBackend
 from opentelemetry import metrics, trace
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.metrics import Counter, Histogram, MeterProvider
+from opentelemetry.sdk.metrics.export import AggregationTemporality, InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
-from orchestra_sandbox import SandboxServer
 from overlay_helpers import CHARGE_BODY, SUCCESS, make_async_client, make_client, status
 
+from conftest import CVV, PAN, TEST_KEY, HttpBackend
 from orchestra_payments import (
     AsyncOrchestra,
     GatewayRejectedError,
@@ -30,9 +29,16 @@ from orchestra_payments import (
     RetryPolicy,
 )
 from orchestra_payments.testing import flush_hooks
+from orchestra_sandbox import SandboxServer
 
 SPANS = InMemorySpanExporter()
-READER = InMemoryMetricReader()
+# Delta: each read holds what was measured since the one before (the fixture's read).
+READER = InMemoryMetricReader(
+    preferred_temporality={
+        Counter: AggregationTemporality.DELTA,
+        Histogram: AggregationTemporality.DELTA,
+    }
+)
 _installed = False
 
 
@@ -61,18 +67,17 @@ def only(name: str) -> ReadableSpan:
     return found[0]
 
 
-def points(metric: str) -> list[tuple[dict[str, Any], float]]:
-    """(labels, value) of each data point of ``metric`` since the last read (sums: counts;
-    histograms: how many calls)."""
+def collect() -> dict[str, list[tuple[dict[str, Any], float]]]:
+    """Each metric's data points since the last read, as (labels, value): sums their count,
+    histograms how many calls."""
     data = READER.get_metrics_data()
-    out: list[tuple[dict[str, Any], float]] = []
+    out: dict[str, list[tuple[dict[str, Any], float]]] = {}
     for resource in data.resource_metrics if data else []:
         for scope in resource.scope_metrics:
             for m in scope.metrics:
-                if m.name == metric:
-                    for point in m.data.data_points:
-                        value = getattr(point, "value", None)
-                        out.append((dict(point.attributes or {}), value or point.count))  # type: ignore[attr-defined]
+                for point in m.data.data_points:
+                    value: Any = getattr(point, "value", None) or getattr(point, "count", 0)
+                    out.setdefault(m.name, []).append((dict(point.attributes or {}), value))
     return out
 
 
@@ -83,9 +88,7 @@ class Recorder(Hooks):
     def on_request(self, event: HookEvent) -> None:
         self.events.append(event)
 
-    on_response = on_retry = on_success = on_error = on_outcome_unknown = on_reconciled = (
-        on_request
-    )
+    on_response = on_retry = on_success = on_error = on_outcome_unknown = on_reconciled = on_request
 
 
 def kinds(recorder: Recorder) -> list[str]:
@@ -110,7 +113,7 @@ def test_a_charge_is_one_client_span_with_its_try_its_result_and_a_duration() ->
     assert attributes["http.response.status_code"] == 200
     assert attributes["url.template"] == "/PaymentGateway/charge"
     assert [e.name for e in span.events] == ["orchestra.try", "orchestra.answer"]
-    [(labels, count)] = points("orchestra.client.call.duration")
+    [(labels, count)] = collect()["orchestra.client.call.duration"]
     assert (labels["orchestra.outcome"], count) == ("success", 1)
     assert kinds(recorder) == ["request", "response", "success"]
     assert recorder.events[-1].result_code == "Success"
@@ -126,7 +129,7 @@ def test_a_decline_is_an_error_span_and_a_declined_outcome() -> None:
     assert span.status.status_code is StatusCode.ERROR
     assert (span.attributes or {})["error.type"] == "GatewayRejectedError"
     assert (span.attributes or {})["orchestra.gateway_result_code"] == "05"
-    [(labels, _)] = points("orchestra.client.call.duration")
+    [(labels, _)] = collect()["orchestra.client.call.duration"]
     assert labels["orchestra.outcome"] == "declined"
     assert kinds(recorder) == ["request", "response", "error"]
     assert recorder.events[-1].error == "GatewayRejectedError"
@@ -145,16 +148,14 @@ def test_a_retried_503_is_two_tries_in_one_span_and_a_counted_retry() -> None:
         "orchestra.try",
         "orchestra.answer",
     ]
-    [(labels, count)] = points("orchestra.client.retries")
+    [(labels, count)] = collect()["orchestra.client.retries"]
     assert (labels["orchestra.operation"], labels["reason"], count) == ("GatewayList", "503", 1)
     assert kinds(recorder) == ["request", "response", "retry", "request", "response", "success"]
 
 
 def test_a_lost_answer_reconciled_is_a_reconcile_span_linked_to_the_lost_call() -> None:
     recorder = Recorder()
-    client, _, _ = make_client(
-        [httpx.ReadTimeout("slow"), status(200, SUCCESS)], hooks=[recorder]
-    )
+    client, _, _ = make_client([httpx.ReadTimeout("slow"), status(200, SUCCESS)], hooks=[recorder])
     with pytest.raises(OutcomeUnknownError) as lost:
         client.payment_gateway.charge(CHARGE_BODY)
     outcome = client.payment_gateway.reconcile(lost.value, wait=2)
@@ -169,9 +170,10 @@ def test_a_lost_answer_reconciled_is_a_reconcile_span_linked_to_the_lost_call() 
     assert [link.context.span_id for link in reconcile.links] == [charge.context.span_id]
     assert (reconcile.attributes or {})["orchestra.reconcile.verdict"] == "succeeded"
     assert lookup.parent is not None and lookup.parent.span_id == reconcile.context.span_id
-    [(labels, count)] = points("orchestra.client.outcome_unknown")
+    collected = collect()
+    [(labels, count)] = collected["orchestra.client.outcome_unknown"]
     assert (labels["orchestra.operation"], count) == ("GatewayCharge", 1)
-    verdicts = points("orchestra.client.reconcile.verdicts")
+    verdicts = collected["orchestra.client.reconcile.verdicts"]
     assert [(v["orchestra.reconcile.verdict"], n) for v, n in verdicts] == [("succeeded", 1)]
     assert "outcome_unknown" in kinds(recorder)
     assert recorder.events[-1].kind == "reconciled"
@@ -193,7 +195,7 @@ async def test_a_charge_on_the_sandbox_over_each_backend_is_traced(
         http_backend=http_backend,
     ) as client:
         await client.gateway_accounts.set("nullok", {"paymentGatewayName": "NULLSuccess"})
-        body = {**CHARGE_BODY, "paymentGatewayAccountName": "nullok"}
+        body: Any = {**CHARGE_BODY, "paymentGatewayAccountName": "nullok"}
         await client.payment_gateway.charge(body)
     span = only("GatewayCharge")
     assert (span.attributes or {})["orchestra.result_code"] == "Success"
@@ -204,7 +206,7 @@ async def test_a_charge_on_the_sandbox_over_each_backend_is_traced(
 def test_no_secret_reaches_a_span_an_event_a_label_or_a_hook() -> None:
     """A myRef and an account name that hold a card number and a CVV, a gateway that echoes
     them, a string token's id in the URL: none of it in what the telemetry shows."""
-    hostile = {
+    hostile: Any = {
         **CHARGE_BODY,
         "myRef": f"order {PAN} cvv {CVV}",
         "paymentGatewayAccountName": f"acct-{PAN}",
@@ -246,7 +248,7 @@ def test_a_hook_that_raises_or_hangs_never_breaks_or_holds_a_payment(
         def on_request(self, event: HookEvent) -> None:
             release.wait(30)
 
-    client, _, clock = make_client(
+    client, _, _ = make_client(
         [status(200, SUCCESS), status(200, SUCCESS)], hooks=[Hangs(), Raises()]
     )
     first = client.payment_gateway.charge(CHARGE_BODY)

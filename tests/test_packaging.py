@@ -33,8 +33,11 @@ def test_the_project_links_to_its_source_issues_and_changelog() -> None:
     assert "Typing :: Typed" in PROJECT["classifiers"]
 
 
-def test_only_runtime_sandbox_and_aiohttp_are_published_extras() -> None:
-    assert set(PROJECT.get("optional-dependencies", {})) == {"sandbox", "aiohttp"}
+def test_only_runtime_sandbox_aiohttp_and_otel_are_published_extras() -> None:
+    assert set(PROJECT.get("optional-dependencies", {})) == {"sandbox", "aiohttp", "otel"}
+    assert [d.split(">")[0] for d in PROJECT["optional-dependencies"]["otel"]] == [
+        "opentelemetry-api"
+    ]  # the API only: the application picks and configures the SDK
     dev = PYPROJECT["dependency-groups"]["dev"]
     names = {re.split(r"[=<>\[]", d, maxsplit=1)[0] for d in dev if isinstance(d, str)}
     assert {"build", "twine", "pytest", "mypy", "ruff"} <= names
@@ -49,7 +52,7 @@ def test_make_installs_the_dev_group_and_the_demo_only_what_it_needs() -> None:
     demo_group = PYPROJECT["dependency-groups"]["demo"]
     assert {d.split("==")[0] for d in demo_group} == {
         re.split(r"[=<>]", d, maxsplit=1)[0] for d in PROJECT["optional-dependencies"]["sandbox"]
-    }
+    } | {"opentelemetry-api", "opentelemetry-sdk"}  # the demo prints a trace
 
 
 def test_the_package_description_is_the_user_readme() -> None:

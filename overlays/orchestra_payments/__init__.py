@@ -13,7 +13,6 @@ from ._client import (
     AsyncOrchestra,
     Orchestra,
     Reconciliation,
-    package_version,
 )
 from ._errors import (
     APIConnectionError,
@@ -46,7 +45,7 @@ from ._pipeline import (
     RetryPolicy,
     generate_my_ref,
 )
-from ._telemetry import HookEvent, Hooks
+from ._telemetry import HookEvent, Hooks, package_version
 
 
 def __dir__() -> list[str]:

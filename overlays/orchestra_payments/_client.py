@@ -14,13 +14,14 @@ lookups prove them (under the assumptions the README states), else ``"undetermin
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, Unpack
 
 import httpx
@@ -55,6 +56,7 @@ from ._pipeline import (
     is_loopback,
 )
 from ._redact import install_log_filter, register_secret
+from ._telemetry import Hooks, Telemetry, package_version
 from ._transport import DEFAULT_LIMITS, HttpBackend, async_transport, sync_transport
 
 if TYPE_CHECKING:
@@ -76,18 +78,6 @@ RECONCILE_MIN_WINDOW = 10.0
 RECONCILE_LOOKUP_TIME = 0.5
 RECONCILE_WAIT_INITIAL = 0.5
 RECONCILE_WAIT_MAX = 4.0
-
-
-@cache
-def package_version() -> str:
-    """pyproject.toml is the one place the version is written; read from the installed
-    distribution's metadata on first use (importlib.metadata is not free to import)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("orchestra-payments")
-    except PackageNotFoundError:  # a source tree on sys.path, never installed
-        return "0+unknown"
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -419,6 +409,8 @@ class _Window:
             )
         self.target = target
         self.log = pipe.follow_ups
+        self.telemetry = pipe.telemetry
+        self.error: errors.OutcomeUnknownError | None = None
         self.wait = float(wait)
         self.clock = pipe.clock
         self.end = self.clock() + self.wait
@@ -429,6 +421,7 @@ class _Window:
         self.unclear: str | None = None
         self.absent: list[float] = []  # when lookups found nothing
         self.absent_why = ""
+        self.final: str | None = None
 
     def left(self) -> float:
         return self.end - self.clock()
@@ -457,10 +450,22 @@ class _Window:
         self.delay = min(self.delay * 2, RECONCILE_WAIT_MAX)
         return pause
 
+    @contextlib.contextmanager
+    def traced(self) -> Iterator[None]:
+        """The reconciliation as a span linked to the lost call, its verdict counted."""
+        trace = self.telemetry.reconcile(self.target.operation, self.error)
+        try:
+            yield
+        except BaseException as exc:
+            trace.finish(None, self.lookups, exc)
+            raise
+        trace.finish(self.final, self.lookups, None)
+
     def verdict(self) -> Reconciliation:
         """The verdict; what it proves about this follow-up goes into the client's record: one
         not found never landed (its resend can then be told from it)."""
         outcome = self.done if self.done is not None else self._without_proof()
+        self.final = outcome.verdict
         this = self.target.this
         if this is not None and outcome.verdict != "undetermined":
             self.log.resolved(this, landed=outcome.verdict != "not_found")
@@ -504,7 +509,9 @@ def _begin(
             f"{name} (the error carries everything it needs)."
         )
     pipe = client._pipeline
-    return _Window(_target(error, pipe.follow_ups, **lookup), wait, pipe)
+    window = _Window(_target(error, pipe.follow_ups, **lookup), wait, pipe)
+    window.error = error
+    return window
 
 
 class ReconcilingPaymentGateway(PaymentGateway):
@@ -547,17 +554,18 @@ class ReconcilingPaymentGateway(PaymentGateway):
         """
         window = _begin(**locals())
         sleep = self._client._pipeline.sleep  # type: ignore[attr-defined]
-        while window.left() > 0:
-            try:
-                outcome: Any = self.status(window.target.body, deadline=window.left())
-            except errors.ClientClosedError:
-                raise  # closed while reconciling
-            except errors.OrchestraError as exc:
-                outcome = exc
-            if (pause := window.take(outcome)) is None:
-                break
-            sleep(pause)
-        return window.verdict()
+        with window.traced():
+            while window.left() > 0:
+                try:
+                    outcome: Any = self.status(window.target.body, deadline=window.left())
+                except errors.ClientClosedError:
+                    raise  # closed while reconciling
+                except errors.OrchestraError as exc:
+                    outcome = exc
+                if (pause := window.take(outcome)) is None:
+                    break
+                sleep(pause)
+            return window.verdict()
 
 
 class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
@@ -581,17 +589,18 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
         twin of ``Orchestra.payment_gateway.reconcile``, same arguments, same verdicts."""
         window = _begin(**locals())
         sleep: Callable[[float], Awaitable[None]] = self._client._pipeline.sleep  # type: ignore[attr-defined]
-        while window.left() > 0:
-            try:
-                outcome: Any = await self.status(window.target.body, deadline=window.left())
-            except errors.ClientClosedError:
-                raise  # closed while reconciling
-            except errors.OrchestraError as exc:
-                outcome = exc
-            if (pause := window.take(outcome)) is None:
-                break
-            await sleep(pause)
-        return window.verdict()
+        with window.traced():
+            while window.left() > 0:
+                try:
+                    outcome: Any = await self.status(window.target.body, deadline=window.left())
+                except errors.ClientClosedError:
+                    raise  # closed while reconciling
+                except errors.OrchestraError as exc:
+                    outcome = exc
+                if (pause := window.take(outcome)) is None:
+                    break
+                await sleep(pause)
+            return window.verdict()
 
 
 # --- the clients ------------------------------------------------------------------------------
@@ -766,6 +775,10 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
         retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
         transport: an httpx transport to send through.
         limits, proxy, event_hooks, headers: passed to httpx.
+        hooks: ``Hooks`` told of each request, response, retry, success, error, unknown
+            outcome and reconciliation, on a background thread (never delaying a call).
+        tracing: with ``opentelemetry-api`` installed, a span and metrics per call (the
+            ``otel`` extra); False turns them off for this client.
 
     Every method also takes ``timeout=`` and ``deadline=`` (total seconds across tries). A
     charge or authorize sent without ``myRef`` gets a generated one (``orc-`` and 16 hex
@@ -792,10 +805,12 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
         proxy: str | httpx.Proxy | None = None,
         event_hooks: EventHooks | None = None,
         headers: Mapping[str, str] | None = None,
+        hooks: Sequence[Hooks] = (),
+        tracing: bool = True,
     ) -> None:
         options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
         self._http = httpx.Client(transport=transport or sync_transport(limits, proxy), **options)
-        self._pipeline = SyncPipeline(self._http, self.retry, self)
+        self._pipeline = SyncPipeline(self._http, self.retry, self, Telemetry(hooks, tracing))
 
     def _request(
         self,
@@ -854,11 +869,13 @@ class AsyncOrchestra(
         event_hooks: EventHooks | None = None,
         headers: Mapping[str, str] | None = None,
         http_backend: HttpBackend = "httpx",
+        hooks: Sequence[Hooks] = (),
+        tracing: bool = True,
     ) -> None:
         options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
         sender = async_transport(http_backend, transport, limits=limits, proxy=proxy)
         self._http = httpx.AsyncClient(transport=sender, **options)
-        self._pipeline = AsyncPipeline(self._http, self.retry, self)
+        self._pipeline = AsyncPipeline(self._http, self.retry, self, Telemetry(hooks, tracing))
 
     async def _request(
         self,

@@ -279,7 +279,7 @@ class CallTrace:
         failed = None if error is None else type(error).__name__
         if self.span is not None and self.span.is_recording():
             what = {"http.response.status_code": status} if status else {"error.type": failed}
-            self.span.add_event("orchestra.answer", what)  # type: ignore[arg-type]
+            self.span.add_event("orchestra.answer", what)
         self._emit("response", status_code=status, error=failed)
 
     def retrying(self, wait: float, reason: str) -> None:
