@@ -188,7 +188,8 @@ def run_calls(url: str, kind: str, n: int) -> None:
     else:
         from orchestra_api.models import ChargeRequest
 
-        facade = Orchestra(api_key=KEY, base_url=url)
+        # "untraced": OpenTelemetry off for the client, to weigh the instrumentation.
+        facade = Orchestra(api_key=KEY, base_url=url, tracing=kind != "untraced")
         body: ChargeRequest | ChargeParams = (
             ChargeRequest.from_dict(BODY) if kind == "model" else BODY
         )
@@ -282,6 +283,7 @@ def main() -> int:
         i_raw = instructions_per_call(url, "raw")
         i_facade = instructions_per_call(url, "mapping")
         i_model = instructions_per_call(url, "model")
+        i_untraced = instructions_per_call(url, "untraced")
     imports = import_cost()
     built, httpx_built = build_cost()
     rows = [
@@ -298,8 +300,13 @@ def main() -> int:
                 ("sync: facade / raw, mapping body", f"{i_facade / i_raw:.3f}x", "<= 1.05x"),
                 ("sync: facade, model body: instructions", f"{i_model / 1000:.0f} k", ""),
                 ("sync: facade / raw, model body", f"{i_model / i_raw:.3f}x", "<= 1.05x"),
+                (
+                    "OpenTelemetry API, no SDK: traced / untraced",
+                    f"{i_facade / i_untraced:.3f}x",
+                    "<= 1.02x",
+                ),
             ]
-            if i_raw and i_facade and i_model
+            if i_raw and i_facade and i_model and i_untraced
             else [("instruction counts", "skipped", "(needs valgrind)")]
         ),
         ("async x1000: raw httpx CPU per call", f"{a_raw * 1e6:.0f} us", ""),

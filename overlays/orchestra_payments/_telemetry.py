@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._errors import GatewayAnswerError, OutcomeUnknownError
 from ._redact import redact_text
 
 if TYPE_CHECKING:
@@ -293,8 +294,6 @@ class CallTrace:
 
     def finish(self, result: Any, error: BaseException | None) -> None:
         """The call's end: its result, or the typed error it raises."""
-        from ._errors import GatewayAnswerError, OutcomeUnknownError
-
         outcome = getattr(error, "result", None) if error is not None else result
         code = _code(getattr(outcome, "operation_result_code", None))
         gateway_code = _safe(getattr(outcome, "gateway_result_code", None))
