@@ -197,6 +197,12 @@ def _safe(value: object) -> str | None:
     return None if value is None else redact_text(str(value))
 
 
+@functools.lru_cache(maxsize=256)
+def _label(value: str | None) -> str | None:
+    """A metric label: a gateway account's name (few, so redacted once each)."""
+    return _safe(value)
+
+
 def _code(value: object) -> str | None:
     return None if value is None else _safe(getattr(value, "value", value))
 
@@ -233,12 +239,17 @@ class CallTrace:
         self.start = time.monotonic()
         self.attempt = 1
         self.status: int | None = None
-        self.my_ref, self.account = _safe(my_ref), _safe(account)
+        self.my_ref: str | None = None  # redacted, for what is shown
+        self.account: str | None = None
+        self._raw = (my_ref, account)
         self.span: Any = None
         self._token: Any = None
         otel = self.otel
         if otel is not None:
+            self.account = _label(account)
             self.span = span = otel.tracer.start_span(op.operation_id, kind=otel.CLIENT)
+            if span.is_recording() or self.hooks:
+                self.my_ref = _safe(my_ref)
             if span.is_recording():
                 attributes = {
                     "http.request.method": method,
@@ -255,6 +266,8 @@ class CallTrace:
 
     def _emit(self, kind: EventKind, **facts: Any) -> None:
         if self.hooks:
+            if self.otel is None and self.attempt == 1 and kind == "request":
+                self.my_ref, self.account = _safe(self._raw[0]), _label(self._raw[1])
             DELIVERIES.put(
                 self.hooks,
                 HookEvent(
@@ -294,9 +307,13 @@ class CallTrace:
 
     def finish(self, result: Any, error: BaseException | None) -> None:
         """The call's end: its result, or the typed error it raises."""
+        otel, span = self.otel, self.span
+        recording = span is not None and span.is_recording()
         outcome = getattr(error, "result", None) if error is not None else result
-        code = _code(getattr(outcome, "operation_result_code", None))
-        gateway_code = _safe(getattr(outcome, "gateway_result_code", None))
+        code = gateway_code = None
+        if self.hooks or recording:
+            code = _code(getattr(outcome, "operation_result_code", None))
+            gateway_code = _safe(getattr(outcome, "gateway_result_code", None))
         unknown = isinstance(error, OutcomeUnknownError)
         kind = (
             "success"
@@ -307,7 +324,6 @@ class CallTrace:
             if isinstance(error, GatewayAnswerError)
             else "failed"
         )
-        otel, span = self.otel, self.span
         if otel is not None:
             labels = {"orchestra.operation": self.op.operation_id, "orchestra.outcome": kind}
             if error is not None:
@@ -318,7 +334,7 @@ class CallTrace:
             if unknown:
                 otel.unknown.add(1, {"orchestra.operation": self.op.operation_id})
                 error._trace_context = span.get_span_context()  # type: ignore[union-attr]
-            if span.is_recording():
+            if recording:
                 facts = {
                     "orchestra.attempts": self.attempt,
                     "http.response.status_code": self.status,
