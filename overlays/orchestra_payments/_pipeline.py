@@ -865,6 +865,17 @@ class Call:
             for k in ("connect", "read", "write", "pool")
         }
 
+    def after(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before another try for this answer (a 503 or 429, as the policy
+        allows), or None when it is the call's answer."""
+        self.trace.answered(response.status_code)
+        outcome = _STATUS_OUTCOMES.get(response.status_code)
+        return (
+            None
+            if outcome is None
+            else self.next_wait(outcome, response.headers.get("Retry-After"))
+        )
+
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
         name, policy = self.op.operation_id, self.policy
@@ -1244,6 +1255,22 @@ class Pipeline:
             )
         return Call(self, op, kwargs, parse, options, per_call, low_level)
 
+    def conclude(self, call: Call, response: httpx.Response | None, exc: Exception | None) -> Any:
+        """The last try's answer as the call's result, or the typed error raised (its
+        follow-up settled and its trace finished either way)."""
+        if response is not None:
+            try:
+                result = answer(call, response)
+            except Exception as raised:
+                exc = raised
+            else:
+                settle(self, call, None, result)
+                return result
+        assert exc is not None
+        error = failure(call, exc)  # typed and redacted, then raised outside this block
+        settle(self, call, error)
+        raise error
+
 
 def _called_from_a_coroutine() -> bool:
     """Whether the code that called the client (the first frame outside this library and the
@@ -1270,14 +1297,13 @@ class SyncPipeline(Pipeline):
 
     def run(self, call: Call) -> Any:
         try:
-            result = answer(call, self._tries(call))
-        except Exception as exc:  # typed and redacted, then raised outside this block
-            error = failure(call, exc)
-        else:
-            settle(self, call, None, result)
-            return result
-        settle(self, call, error)
-        raise error
+            response = self._tries(call)
+        except Exception as exc:
+            return self.conclude(call, None, exc)
+        except BaseException as stopped:
+            call.trace.finish(None, stopped)
+            raise
+        return self.conclude(call, response, None)
 
     def _tries(self, call: Call) -> httpx.Response:
         while True:
@@ -1302,15 +1328,11 @@ class SyncPipeline(Pipeline):
                     raise
                 self.sleep(wait)
                 continue
-            call.trace.answered(response.status_code)
-            outcome = _STATUS_OUTCOMES.get(response.status_code)
-            if outcome is not None:
-                wait = call.next_wait(outcome, response.headers.get("Retry-After"))
-                if wait is not None:
-                    _close(response)
-                    self.sleep(wait)
-                    continue
-            return response
+            wait = call.after(response)
+            if wait is None:
+                return response
+            _close(response)
+            self.sleep(wait)
 
 
 class AsyncPipeline(Pipeline):
@@ -1326,10 +1348,12 @@ class AsyncPipeline(Pipeline):
         import asyncio  # kept off the import path of sync users
 
         try:
-            result = answer(call, await self._tries(call))
-        except asyncio.CancelledError as cancelled:
-            call.trace.finish(None, cancelled)
-            if call.op.moves_money:
+            response = await self._tries(call)
+        except Exception as exc:
+            return self.conclude(call, None, exc)
+        except BaseException as stopped:
+            call.trace.finish(None, stopped)
+            if isinstance(stopped, asyncio.CancelledError) and call.op.moves_money:
                 logger.warning(
                     "%s cancelled while in flight (myRef %r): it may have reached the gateway; "
                     "reconcile before sending it again",
@@ -1337,13 +1361,7 @@ class AsyncPipeline(Pipeline):
                     call.my_ref,
                 )
             raise
-        except Exception as exc:  # typed and redacted, then raised outside this block
-            error = failure(call, exc)
-        else:
-            settle(self, call, None, result)
-            return result
-        settle(self, call, error)
-        raise error
+        return self.conclude(call, response, None)
 
     async def _tries(self, call: Call) -> httpx.Response:
         import asyncio
@@ -1376,15 +1394,11 @@ class AsyncPipeline(Pipeline):
                     raise error from exc
                 await self.sleep(wait)
                 continue
-            call.trace.answered(response.status_code)
-            outcome = _STATUS_OUTCOMES.get(response.status_code)
-            if outcome is not None:
-                wait = call.next_wait(outcome, response.headers.get("Retry-After"))
-                if wait is not None:
-                    await _aclose(response)
-                    await self.sleep(wait)
-                    continue
-            return response
+            wait = call.after(response)
+            if wait is None:
+                return response
+            await _aclose(response)
+            await self.sleep(wait)
 
 
 _OVERRUN_GRACE = 0.25  # seconds past the budget before a try that still has no answer is cut
