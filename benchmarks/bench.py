@@ -180,7 +180,12 @@ async def async_overhead(url: str) -> tuple[float, float, float]:
 
 
 def run_calls(url: str, kind: str, n: int) -> None:
-    """The body of one instruction-count run (``bench.py --calls KIND N URL``)."""
+    """The body of one instruction-count run (``bench.py --calls KIND N URL``): the garbage
+    collector off, so that a collection falling in one run and not the other (the imports
+    differ) does not count as the call's cost."""
+    import gc
+
+    gc.disable()
     if kind == "raw":
         raw = httpx.Client(base_url=url, headers={"X-Api-Key": KEY})
         for _ in range(n):
