@@ -81,3 +81,23 @@ async def test_the_blocking_client_in_a_worker_thread_charges() -> None:
     result = await asyncio.to_thread(client.payment_gateway.charge, CHARGE_BODY)
     assert result.gateway_reference == SUCCESS["gatewayReference"]
     assert len(script.requests) == 1
+
+
+async def test_the_blocking_client_from_an_async_generator_or_a_gather_is_refused_unsent() -> None:
+    """An ``async with`` dependency (an async generator) or a generator expression handed to
+    ``asyncio.gather`` is async code calling the blocking client: refused, nothing sent."""
+    import contextlib
+
+    client, script, _ = make_client([status(200, SUCCESS)])
+
+    @contextlib.asynccontextmanager
+    async def charged() -> Any:
+        yield await client.payment_gateway.charge(CHARGE_BODY)  # type: ignore[misc]
+
+    with pytest.raises(ConfigurationError):
+        async with charged():
+            pass
+    with pytest.raises(ConfigurationError):
+        charges: Any = (client.payment_gateway.charge(CHARGE_BODY) for _ in range(2))
+        await asyncio.gather(*charges)
+    assert script.requests == []

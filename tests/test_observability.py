@@ -272,3 +272,119 @@ def test_retry_policy_is_unchanged_by_hooks() -> None:
     with pytest.raises(Exception, match="503"):
         client.gateway_accounts.list()
     assert len(script.requests) == 2
+
+
+async def test_a_money_call_cancelled_in_flight_counts_as_an_unknown_outcome() -> None:
+    """The charge may have reached the gateway: the hooks and the metrics say so."""
+    import asyncio
+
+    recorder = Recorder()
+    started = asyncio.Event()
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        started.set()
+        await asyncio.sleep(30)
+        return status(200, SUCCESS)
+
+    client = AsyncOrchestra(
+        api_key=TEST_KEY,
+        base_url="https://api.orchestrasolutions.com",
+        transport=httpx.MockTransport(slow),
+        hooks=[recorder],
+    )
+    task = asyncio.create_task(client.payment_gateway.charge(CHARGE_BODY))
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert kinds(recorder)[-2:] == ["error", "outcome_unknown"]
+    [(_, count)] = collect()["orchestra.client.outcome_unknown"]
+    assert count == 1
+    assert (only("GatewayCharge").attributes or {})["orchestra.outcome_unknown"] is True
+
+
+def test_a_lookup_that_finds_nothing_is_not_counted_as_a_decline() -> None:
+    client, _, _ = make_client([status(409, {**SUCCESS, "operationResultCode": "Rejected"})])
+    with pytest.raises(Exception, match="no such transaction"):
+        client.payment_gateway.status({"myRef": "order-1", "paymentGatewayAccountName": "a1"})
+    [(labels, _)] = collect()["orchestra.client.call.duration"]
+    assert labels["orchestra.outcome"] == "not_found"
+
+
+def test_hooks_that_are_not_hooks_are_refused_at_construction() -> None:
+    from orchestra_payments import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="list of Hooks"):
+        make_client([], hooks=Recorder())
+    with pytest.raises(ConfigurationError, match="list of Hooks"):
+        make_client([], hooks=[object()])
+
+
+def run_script(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+PRELUDE = """
+import httpx, os, sys
+from orchestra_payments import Hooks, Orchestra
+from orchestra_payments.testing import flush_hooks
+seen = []
+class Seen(Hooks):
+    def on_success(self, event):
+        seen.append(event.operation)
+def client(hooks):
+    answer = lambda request: httpx.Response(200, json=[])
+    return Orchestra(api_key="k", transport=httpx.MockTransport(answer), hooks=hooks)
+"""
+
+
+def test_hooks_are_delivered_in_a_forked_child() -> None:
+    out = run_script(
+        PRELUDE
+        + """
+client([Seen()]).payment_gateway.list_gateways()
+flush_hooks(5)
+pid = os.fork()
+if pid == 0:
+    client([Seen()]).payment_gateway.list_gateways()
+    os._exit(0 if flush_hooks(5) and seen == ["GatewayList", "GatewayList"] else 1)
+_, code = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(code))
+"""
+    )
+    assert out == "0"
+
+
+def test_a_hook_that_exits_does_not_stop_the_others() -> None:
+    out = run_script(
+        PRELUDE
+        + """
+class Exits(Hooks):
+    def on_success(self, event):
+        sys.exit(1)
+client([Exits()]).payment_gateway.list_gateways()
+client([Seen()]).payment_gateway.list_gateways()
+print(flush_hooks(5), seen)
+"""
+    )
+    assert out == "True ['GatewayList']"
+
+
+def test_events_queued_at_exit_are_delivered() -> None:
+    out = run_script(
+        PRELUDE
+        + """
+import time
+class Slow(Hooks):
+    def on_success(self, event):
+        time.sleep(0.2)
+        print("delivered", event.operation, flush=True)
+client([Slow()]).payment_gateway.list_gateways()
+"""
+    )
+    assert out == "delivered GatewayList"

@@ -453,7 +453,7 @@ class _Window:
     @contextlib.contextmanager
     def traced(self) -> Iterator[None]:
         """The reconciliation as a span linked to the lost call, its verdict counted."""
-        trace = self.telemetry.reconcile(self.target.operation, self.error)
+        trace = self.telemetry.reconcile(self.target.operation, self.error, self.clock)
         try:
             yield
         except BaseException as exc:

@@ -828,7 +828,7 @@ class Call:
         if kind is not None and facts.ref_trans_id:
             self.entry = pipe.follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
         self.trace = pipe.telemetry.start(
-            op, request.method, request.url, self.my_ref, facts.account_name
+            op, request.method, request.url, self.my_ref, facts.account_name, pipe.clock
         )
 
     @property
@@ -848,8 +848,8 @@ class Call:
 
     def arm(self) -> None:
         """Cut this try's timeouts to what is left of the budget."""
-        self.trace.sending(self.attempt)
         if self.attempt == 1 and not self.cut:
+            self.trace.sending(self.attempt)
             return
         left = self.left()
         if left <= 0 and self.attempt > 1:
@@ -860,6 +860,7 @@ class Call:
                 operation=name,
             )
         left = max(left, 0.001)
+        self.trace.sending(self.attempt)
         self.request.extensions["timeout"] = {
             k: left if (v := self.timeouts.get(k)) is None else min(float(v), left)
             for k in ("connect", "read", "write", "pool")
@@ -1274,15 +1275,20 @@ class Pipeline:
 
 def _called_from_a_coroutine() -> bool:
     """Whether the code that called the client (the first frame outside this library and the
-    generated package) is a coroutine (``async def``): a notebook cell or a sync helper called
-    from async code may block, but only a coroutine can ``await`` the result."""
+    generated package, past generator expressions and lambdas) is a coroutine or an async
+    generator: a notebook cell or a sync helper called from async code may block, but only
+    those can ``await`` the result (or hand it to ``asyncio.gather``)."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").startswith(_OURS):
+    while frame is not None and (
+        frame.f_globals.get("__name__", "").startswith(_OURS) or frame.f_code.co_name in _INNER
+    ):
         frame = frame.f_back  # type: ignore[assignment]
-    return frame is not None and bool(frame.f_code.co_flags & inspect.CO_COROUTINE)
+    return frame is not None and bool(frame.f_code.co_flags & _ASYNC)
 
 
 _OURS = ("orchestra_payments.", "orchestra_api.")
+_INNER = ("<genexpr>", "<lambda>", "<listcomp>", "<dictcomp>", "<setcomp>")
+_ASYNC = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
 
 
 class SyncPipeline(Pipeline):
@@ -1300,8 +1306,8 @@ class SyncPipeline(Pipeline):
             response = self._tries(call)
         except Exception as exc:
             return self.conclude(call, None, exc)
-        except BaseException as stopped:
-            call.trace.finish(None, stopped)
+        except BaseException as stopped:  # interrupted: a money call may have been sent
+            call.trace.finish(None, stopped, maybe_sent=call.op.moves_money)
             raise
         return self.conclude(call, response, None)
 
@@ -1351,8 +1357,8 @@ class AsyncPipeline(Pipeline):
             response = await self._tries(call)
         except Exception as exc:
             return self.conclude(call, None, exc)
-        except BaseException as stopped:
-            call.trace.finish(None, stopped)
+        except BaseException as stopped:  # cancelled: a money call may have been sent
+            call.trace.finish(None, stopped, maybe_sent=call.op.moves_money)
             if isinstance(stopped, asyncio.CancelledError) and call.op.moves_money:
                 logger.warning(
                     "%s cancelled while in flight (myRef %r): it may have reached the gateway; "

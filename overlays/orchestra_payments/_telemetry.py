@@ -16,19 +16,26 @@ attribute, event or label holds a key, card number, CVV or string-token id.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
+import os
 import queue
 import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import GatewayAnswerError, OutcomeUnknownError
+from ._errors import (
+    ConfigurationError,
+    GatewayAnswerError,
+    OutcomeUnknownError,
+    TransactionNotFoundError,
+)
 from ._redact import redact_text
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from ._generated_operations import Operation
 
@@ -66,8 +73,10 @@ class HookEvent:
         elapsed: seconds since the call began.
         my_ref, gateway_account: the request's reference and stored gateway account, if any.
         status_code: the HTTP status of the try's answer.
+        wait, reason: a retry's wait in seconds and why (``503``, ``429``, ``no answer``...).
         error: the exception's type name (never its message).
         result_code, gateway_result_code: of the gateway's ``OperationResult``.
+        verdict, lookups: a reconcile's verdict and how many status lookups it made.
     """
 
     kind: EventKind
@@ -112,9 +121,9 @@ class _Deliveries:
         self._thread: threading.Thread | None = None
 
     def put(self, hooks: Sequence[Hooks], event: HookEvent) -> None:
-        if self._thread is None:
+        if self._thread is None or not self._thread.is_alive():
             with self._lock:
-                if self._thread is None:
+                if self._thread is None or not self._thread.is_alive():
                     self._thread = threading.Thread(
                         target=self._run, name="orchestra-hooks", daemon=True
                     )
@@ -132,7 +141,7 @@ class _Deliveries:
             for hook in hooks:
                 try:
                     getattr(hook, f"on_{event.kind}")(event)
-                except Exception:
+                except BaseException:  # SystemExit too: the thread serves every client
                     logger.warning(
                         "hook %s.on_%s raised (the call was not affected)",
                         type(hook).__name__,
@@ -152,8 +161,15 @@ class _Deliveries:
                 self.queue.all_tasks_done.wait(left)
         return True
 
+    def forked(self) -> None:
+        """In a forked child the thread is gone: start afresh (gunicorn --preload, Celery)."""
+        self.__init__()  # type: ignore[misc]
+
 
 DELIVERIES = _Deliveries()
+os.register_at_fork(after_in_child=DELIVERIES.forked)
+# At a normal exit, events still queued (an unknown outcome's, say) get up to 5 s to arrive.
+atexit.register(DELIVERIES.flush, 5.0)
 
 
 class _Otel:
@@ -211,16 +227,24 @@ class Telemetry:
     """A client's hooks and tracing switch; ``start`` makes the record of one call."""
 
     def __init__(self, hooks: Sequence[Hooks], tracing: bool) -> None:
+        if not isinstance(hooks, list | tuple) or not all(isinstance(h, Hooks) for h in hooks):
+            raise ConfigurationError("hooks must be a list of Hooks instances (subclasses)")
         self.hooks = tuple(hooks)
         self.otel = _otel() if tracing else None  # imported once per process (tens of ms)
 
     def start(
-        self, op: Operation, method: str, url: Any, my_ref: str | None, account: str | None
+        self,
+        op: Operation,
+        method: str,
+        url: Any,
+        my_ref: str | None,
+        account: str | None,
+        clock: Callable[[], float],
     ) -> CallTrace:
-        return CallTrace(self, op, method, url, my_ref, account)
+        return CallTrace(self, op, method, url, my_ref, account, clock)
 
-    def reconcile(self, operation: str, error: Any) -> ReconcileTrace:
-        return ReconcileTrace(self, operation, error)
+    def reconcile(self, operation: str, error: Any, clock: Callable[[], float]) -> ReconcileTrace:
+        return ReconcileTrace(self, operation, error, clock)
 
 
 class CallTrace:
@@ -234,9 +258,11 @@ class CallTrace:
         url: Any,
         my_ref: str | None,
         account: str | None,
+        clock: Callable[[], float],
     ) -> None:
         self.hooks, self.otel, self.op = telemetry.hooks, telemetry.otel, op
-        self.start = time.monotonic()
+        self.clock = clock
+        self.start = clock()
         self.attempt = 1
         self.status: int | None = None
         self.my_ref: str | None = None  # redacted, for what is shown
@@ -275,7 +301,7 @@ class CallTrace:
                     self.op.operation_id,
                     self.op.moves_money,
                     self.attempt,
-                    time.monotonic() - self.start,
+                    self.clock() - self.start,
                     self.my_ref,
                     self.account,
                     **facts,
@@ -305,8 +331,9 @@ class CallTrace:
                 self.span.add_event("orchestra.retry", {"orchestra.wait": wait, "reason": reason})
         self._emit("retry", wait=wait, reason=reason)
 
-    def finish(self, result: Any, error: BaseException | None) -> None:
-        """The call's end: its result, or the typed error it raises."""
+    def finish(self, result: Any, error: BaseException | None, maybe_sent: bool = False) -> None:
+        """The call's end: its result, or the typed error it raises (or, ``maybe_sent``, the
+        cancellation or interruption of a money call that may have reached the gateway)."""
         otel, span = self.otel, self.span
         recording = span is not None and span.is_recording()
         outcome = getattr(error, "result", None) if error is not None else result
@@ -314,12 +341,14 @@ class CallTrace:
         if self.hooks or recording:
             code = _code(getattr(outcome, "operation_result_code", None))
             gateway_code = _safe(getattr(outcome, "gateway_result_code", None))
-        unknown = isinstance(error, OutcomeUnknownError)
+        unknown = maybe_sent or isinstance(error, OutcomeUnknownError)
         kind = (
             "success"
             if error is None
             else "outcome_unknown"
             if unknown
+            else "not_found"
+            if isinstance(error, TransactionNotFoundError)
             else "declined"
             if isinstance(error, GatewayAnswerError)
             else "failed"
@@ -330,10 +359,11 @@ class CallTrace:
                 labels["error.type"] = type(error).__name__
             if self.account:
                 labels["orchestra.gateway_account"] = self.account
-            otel.duration.record(time.monotonic() - self.start, labels)
+            otel.duration.record(self.clock() - self.start, labels)
             if unknown:
                 otel.unknown.add(1, {"orchestra.operation": self.op.operation_id})
-                error._trace_context = span.get_span_context()  # type: ignore[union-attr]
+                if isinstance(error, OutcomeUnknownError):
+                    error._trace_context = span.get_span_context()  # type: ignore[attr-defined]
             if recording:
                 facts = {
                     "orchestra.attempts": self.attempt,
@@ -366,9 +396,13 @@ class ReconcileTrace:
     """One reconciliation: a span linked to the call whose answer was lost (its lookups are
     its children), the verdict counted and told to the hooks."""
 
-    def __init__(self, telemetry: Telemetry, operation: str, error: Any) -> None:
+    def __init__(
+        self, telemetry: Telemetry, operation: str, error: Any, clock: Callable[[], float]
+    ) -> None:
         self.hooks, self.otel, self.operation = telemetry.hooks, telemetry.otel, operation
-        self.start = time.monotonic()
+        self.clock = clock
+        self.start = clock()
+        self.account = _label(getattr(error, "payment_gateway_account_name", None))
         self.span: Any = None
         self._token: Any = None
         self.my_ref = _safe(getattr(error, "my_ref", None))
@@ -385,7 +419,7 @@ class ReconcileTrace:
             self._token = otel.context.attach(otel.trace.set_span_in_context(self.span))
 
     def finish(self, verdict: str | None, lookups: int, error: BaseException | None) -> None:
-        elapsed = time.monotonic() - self.start
+        elapsed = self.clock() - self.start
         otel, span = self.otel, self.span
         if otel is not None:
             labels = {"orchestra.operation": self.operation}
@@ -409,6 +443,7 @@ class ReconcileTrace:
                     True,
                     elapsed=elapsed,
                     my_ref=self.my_ref,
+                    gateway_account=self.account,
                     verdict=verdict,
                     lookups=lookups,
                 ),
