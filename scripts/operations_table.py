@@ -1,7 +1,7 @@
 """Check openapi/operations.yaml against a (patched) spec: every operation classified, none stale.
 
 A new vendor operation stops generation until a reviewer decides, in that file, where it lives
-on the facade and how the retry transport may treat it; nothing is classified by default.
+on the facade and how the pipeline may retry it; nothing is classified by default.
 """
 
 from __future__ import annotations

@@ -765,7 +765,7 @@ def test_an_async_client_first_used_in_a_loop_that_is_now_closed_works_in_anothe
 
 
 def queue_in_use(client: AsyncOrchestra) -> int:
-    """The places held in the client's fair queue (found under the retry transport)."""
+    """The places held in the client's fair queue (found under the client's transport)."""
     transport: object = getattr(client.http_client, "_transport", None)
     for _ in range(8):
         queue = getattr(transport, "queue", None)
