@@ -167,7 +167,8 @@ class _Deliveries:
 
 
 DELIVERIES = _Deliveries()
-os.register_at_fork(after_in_child=DELIVERIES.forked)
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=DELIVERIES.forked)
 # At a normal exit, events still queued (an unknown outcome's, say) get up to 5 s to arrive.
 atexit.register(DELIVERIES.flush, 5.0)
 
