@@ -57,9 +57,12 @@ _CVV_PHRASE = re.compile(
     (?<!\d)\d{3,4}(?!\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Plain substrings, one of which each pattern needs (tried first, in lowercased ASCII text).
-_FIELD_HINT = re.compile("|".join(map(re.escape, sorted(_SECRET_KEYS))))
-_CVV_HINT = re.compile("cvv|cvc|cvn|cav2|csc|cid|security|verification")
+# Cheap tests, in ASCII text, of what each costly pattern needs: a card number is 12 digits in
+# a row once what may split it (_SEP's characters, \s's ASCII ones) is gone; a security code's
+# phrase holds one of these words.
+_NO_SEPARATORS = str.maketrans("", "", " \t\n\r\f\v\x1c\x1d\x1e\x1f-.")
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
+_CVV_HINTS = ("cvv", "cvc", "cvn", "cav2", "csc", "cid", "security", "verification")
 _SEP = r"[\s\-.\u200b-\u200d\u2060\ufeff]{0,3}"
 # Card-number-like runs of digits (any script's digits), split by anything from _SEP.
 _PAN = re.compile(rf"(?<!\d)(?:\d{_SEP}){{11,18}}\d(?!\d)")
@@ -164,12 +167,15 @@ def _redact(text: str, given: tuple[str, ...]) -> str:
             text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", REDACTED, text)
     # The patterns are costly; in ASCII text, each runs only where a cheap test finds a hint.
     lower = text.lower() if text.isascii() else None
-    if lower is None or _FIELD_HINT.search(lower):
+    if lower is None or any(name in lower for name in _SECRET_KEYS):
         text = _FIELD.sub(_mask_field, text)
-    if lower is None or _CVV_HINT.search(lower):
+    if lower is None or any(hint in lower for hint in _CVV_HINTS):
         text = _CVV_PHRASE.sub(rf"\g<key>{REDACTED}", text)
-    if lower is not None and sum(map(text.count, "0123456789")) < 12:
-        return text  # fewer digits than the shortest card number
+    if lower is not None and (
+        sum(map(text.count, "0123456789")) < 12
+        or not _TWELVE_DIGITS.search(text.translate(_NO_SEPARATORS))
+    ):
+        return text  # no 12 digits in a row, even with the separators a card number may have
     return _PAN.sub(_mask_pan, text)
 
 
