@@ -56,7 +56,7 @@ from ._pipeline import (
     is_loopback,
 )
 from ._redact import install_log_filter, register_secret
-from ._telemetry import Hooks, Telemetry, package_version
+from ._telemetry import Hooks, ReconcileTrace, Telemetry, package_version
 from ._transport import DEFAULT_LIMITS, HttpBackend, async_transport, sync_transport
 
 if TYPE_CHECKING:
@@ -453,7 +453,7 @@ class _Window:
     @contextlib.contextmanager
     def traced(self) -> Iterator[None]:
         """The reconciliation as a span linked to the lost call, its verdict counted."""
-        trace = self.telemetry.reconcile(self.target.operation, self.error, self.clock)
+        trace = ReconcileTrace(self.telemetry, self.target.operation, self.error, self.clock)
         try:
             yield
         except BaseException as exc:

@@ -73,7 +73,7 @@ from ._redact import (
     secrets_in,
     shows_secret,
 )
-from ._telemetry import Telemetry
+from ._telemetry import CallTrace, Telemetry
 from ._transport import QueueTimeout
 
 if TYPE_CHECKING:
@@ -827,8 +827,14 @@ class Call:
         kind = FOLLOW_UPS.get(op.operation_id)
         if kind is not None and facts.ref_trans_id:
             self.entry = pipe.follow_ups.sent(facts.ref_trans_id, kind, facts.amount)
-        self.trace = pipe.telemetry.start(
-            op, request.method, request.url, self.my_ref, facts.account_name, pipe.clock
+        self.trace = CallTrace(
+            pipe.telemetry,
+            op,
+            request.method,
+            request.url,
+            self.my_ref,
+            facts.account_name,
+            pipe.clock,
         )
 
     @property

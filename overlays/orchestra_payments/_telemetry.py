@@ -225,27 +225,13 @@ def _code(value: object) -> str | None:
 
 
 class Telemetry:
-    """A client's hooks and tracing switch; ``start`` makes the record of one call."""
+    """A client's hooks and tracing switch (``CallTrace``, ``ReconcileTrace`` read them)."""
 
     def __init__(self, hooks: Sequence[Hooks], tracing: bool) -> None:
         if not isinstance(hooks, list | tuple) or not all(isinstance(h, Hooks) for h in hooks):
             raise ConfigurationError("hooks must be a list of Hooks instances (subclasses)")
         self.hooks = tuple(hooks)
         self.otel = _otel() if tracing else None  # imported once per process (tens of ms)
-
-    def start(
-        self,
-        op: Operation,
-        method: str,
-        url: Any,
-        my_ref: str | None,
-        account: str | None,
-        clock: Callable[[], float],
-    ) -> CallTrace:
-        return CallTrace(self, op, method, url, my_ref, account, clock)
-
-    def reconcile(self, operation: str, error: Any, clock: Callable[[], float]) -> ReconcileTrace:
-        return ReconcileTrace(self, operation, error, clock)
 
 
 class CallTrace:
