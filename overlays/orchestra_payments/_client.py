@@ -809,8 +809,10 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
         tracing: bool = True,
     ) -> None:
         options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
-        self._http = httpx.Client(transport=transport or sync_transport(limits, proxy), **options)
-        self._pipeline = SyncPipeline(self._http, self.retry, self, Telemetry(hooks, tracing))
+        sender = transport or sync_transport(limits, proxy)
+        self._http = httpx.Client(transport=sender, **options)
+        telemetry = Telemetry(hooks, tracing)
+        self._pipeline = SyncPipeline(self._http, sender, self.retry, self, telemetry)
 
     def _request(
         self,
@@ -875,7 +877,8 @@ class AsyncOrchestra(
         options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
         sender = async_transport(http_backend, transport, limits=limits, proxy=proxy)
         self._http = httpx.AsyncClient(transport=sender, **options)
-        self._pipeline = AsyncPipeline(self._http, self.retry, self, Telemetry(hooks, tracing))
+        telemetry = Telemetry(hooks, tracing)
+        self._pipeline = AsyncPipeline(self._http, sender, self.retry, self, telemetry)
 
     async def _request(
         self,

@@ -41,6 +41,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from enum import Enum
 from http import HTTPStatus
@@ -739,6 +740,7 @@ def retry_delay(
 
 
 _LOCAL_RETRY_WAIT = 0.1
+_KEPT = 256  # joined URLs and merged headers a pipeline keeps (then it starts again)
 
 
 def _seconds(name: str, value: object) -> float:
@@ -793,10 +795,10 @@ class Call:
         self.budget = policy.timeout if total is None else min(policy.timeout, total)
         headers = kwargs.get("headers")
         extra = call.get("extra_headers")
+        if extra:
+            check_headers(extra, pipe.owner)
         if options.headers or extra:
             headers = {**(options.headers or {}), **(headers or {}), **(extra or {})}
-        if headers:
-            check_headers(headers, pipe.owner)
         self.body = body = kwargs.get("json", _NO_BODY)
         self.my_ref = content = None
         if body is not _NO_BODY:
@@ -804,14 +806,14 @@ class Call:
                 self.my_ref = ensure_my_ref(op, body)
             content = encode_json(body)
             check_minor_units(body)
-        self.request = request = pipe.http.build_request(
+        self.request = request = pipe.build(
             kwargs["method"],
             kwargs["url"],
-            content=content,
-            params=kwargs.get("params"),
-            headers=headers,
-            timeout=per_try or httpx.USE_CLIENT_DEFAULT,
-            extensions=kwargs.get("extensions"),
+            content,
+            kwargs.get("params"),
+            headers,
+            per_try,
+            kwargs.get("extensions"),
         )
         self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
         # Whether the first try's timeouts can outlast the budget (else they stay as they are).
@@ -882,6 +884,13 @@ class Call:
             if outcome is None
             else self.next_wait(outcome, response.headers.get("Retry-After"))
         )
+
+    def failed(self, exc: httpx.TransportError) -> float | None:
+        """Seconds to wait before another try after this one failed, or None (then it is
+        raised), the error tied to its request as ``httpx.Client.send`` would have tied it."""
+        exc.request = self.request
+        self.trace.answered(None, exc)
+        return self.next_wait(outcome_of_error(exc))
 
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
@@ -1137,6 +1146,8 @@ def failure(call: Call, exc: Exception) -> errors.OrchestraError:
     may quote a header; a server may echo the request)."""
     op, name = call.op, call.op.operation_id
     error: errors.OrchestraError
+    if isinstance(exc, httpx.RequestError):  # as httpx.Client.send would have tied it
+        exc.request = call.request
     if isinstance(exc, errors.OrchestraError):
         error = exc
     elif isinstance(exc, QueueTimeout):
@@ -1221,11 +1232,15 @@ class Pipeline:
     def __init__(
         self,
         http: httpx.Client | httpx.AsyncClient,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         owner: object,
         telemetry: Telemetry,
     ) -> None:
-        self.http = http
+        self.http, self.transport = http, transport
+        self._base: httpx.URL | None = None
+        self._urls: dict[str, httpx.URL] = {}
+        self._headers: dict[tuple[Any, ...], httpx.Headers] = {}
         self.telemetry = telemetry
         self.policy = policy
         self.owner = owner
@@ -1233,6 +1248,54 @@ class Pipeline:
         self.follow_ups = FollowUpLog()
         self.clock: Callable[[], float] = time.monotonic
         self.rng = random.Random()  # noqa: S311 (jitter, not security)
+
+    def build(
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        params: Any,
+        headers: Mapping[str, str] | None,
+        per_try: httpx.Timeout | None,
+        extensions: dict[str, Any] | None,
+    ) -> httpx.Request:
+        """The request, as ``http.build_request`` would build it (the client's base URL,
+        headers and timeout), with what does not change from call to call kept: joining a
+        path to the base URL and merging headers cost more than the rest of the call."""
+        http = self.http
+        if http.cookies:  # set by hand on ``http_client`` (the pipeline keeps none)
+            return http.build_request(
+                method,
+                url,
+                content=content,
+                params=params,
+                headers=headers,
+                timeout=per_try or httpx.USE_CLIENT_DEFAULT,
+                extensions=extensions,
+            )
+        if http.base_url is not self._base:  # changed by hand on ``http_client``
+            self._base, self._urls = http.base_url, {}
+        joined = self._urls.get(url)
+        if joined is None:
+            if len(self._urls) >= _KEPT:
+                self._urls.clear()
+            joined = self._urls[url] = http.build_request(method, url).url
+        key = (*http.headers.raw, *(headers.items() if headers else ()))
+        merged = self._headers.get(key)
+        if merged is None:
+            if len(self._headers) >= _KEPT:
+                self._headers.clear()
+            merged = self._headers[key] = http.headers.copy()
+            merged.update(headers or {})
+        timeout = (per_try or http.timeout).as_dict()
+        return httpx.Request(
+            method,
+            joined,
+            content=content,
+            params=params,
+            headers=merged,
+            extensions={"timeout": timeout, **extensions} if extensions else {"timeout": timeout},
+        )
 
     def call(
         self,
@@ -1299,12 +1362,18 @@ _ASYNC = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE
 
 class SyncPipeline(Pipeline):
     http: httpx.Client
+    transport: httpx.BaseTransport
     blocking = True
 
     def __init__(
-        self, http: httpx.Client, policy: RetryPolicy, owner: object, telemetry: Telemetry
+        self,
+        http: httpx.Client,
+        transport: httpx.BaseTransport,
+        policy: RetryPolicy,
+        owner: object,
+        telemetry: Telemetry,
     ) -> None:
-        super().__init__(http, policy, owner, telemetry)
+        super().__init__(http, transport, policy, owner, telemetry)
         self.sleep: Callable[[float], None] = time.sleep
 
     def run(self, call: Call) -> Any:
@@ -1318,24 +1387,34 @@ class SyncPipeline(Pipeline):
         return self.conclude(call, response, None)
 
     def _tries(self, call: Call) -> httpx.Response:
+        hooks = self.http.event_hooks
         while True:
             call.arm()
+            sent = self.clock()
             response: httpx.Response | None = None
             try:
                 try:
-                    response = self.http.send(call.request, stream=True)
+                    # What ``httpx.Client.send`` did that a call needs (its event hooks, its log
+                    # line); no cookie is kept (a payments API has no session; one a proxy set
+                    # would follow every call), no redirect followed.
+                    for hook in hooks["request"]:
+                        hook(call.request)
+                    response = self.transport.handle_request(call.request)
+                    _received(call.request, response)
+                    for hook in hooks["response"]:
+                        hook(response)
                     # A body that trickles in would outlast every read's timeout: reading it
                     # ends with the budget (headers that trickle cannot be cut here).
                     assert isinstance(response.stream, httpx.SyncByteStream)
                     response.stream = _Budgeted(response.stream, call)
                     response.read()  # a body cut off mid-read is a try without an answer
+                    response.elapsed = timedelta(seconds=self.clock() - sent)
                 except BaseException:
                     if response is not None:  # its connection goes back to the pool
                         _close(response)
                     raise
             except httpx.TransportError as exc:
-                call.trace.answered(None, exc)
-                wait = call.next_wait(outcome_of_error(exc))
+                wait = call.failed(exc)
                 if wait is None:
                     raise
                 self.sleep(wait)
@@ -1349,11 +1428,17 @@ class SyncPipeline(Pipeline):
 
 class AsyncPipeline(Pipeline):
     http: httpx.AsyncClient
+    transport: httpx.AsyncBaseTransport
 
     def __init__(
-        self, http: httpx.AsyncClient, policy: RetryPolicy, owner: object, telemetry: Telemetry
+        self,
+        http: httpx.AsyncClient,
+        transport: httpx.AsyncBaseTransport,
+        policy: RetryPolicy,
+        owner: object,
+        telemetry: Telemetry,
     ) -> None:
-        super().__init__(http, policy, owner, telemetry)
+        super().__init__(http, transport, policy, owner, telemetry)
         self.sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
 
     async def run(self, call: Call) -> Any:
@@ -1378,8 +1463,10 @@ class AsyncPipeline(Pipeline):
     async def _tries(self, call: Call) -> httpx.Response:
         import asyncio
 
+        hooks = self.http.event_hooks
         while True:
             call.arm()
+            sent = self.clock()
             response: httpx.Response | None = None
             try:
                 try:
@@ -1388,18 +1475,23 @@ class AsyncPipeline(Pipeline):
                     # with the budget (and a little more, so that the pool and read timeouts,
                     # cut to the budget, speak first: a wait in the queue was never sent).
                     async with asyncio.timeout(max(call.left(), 0.001) + _OVERRUN_GRACE):
-                        response = await self.http.send(call.request, stream=True)
+                        for hook in hooks["request"]:
+                            await hook(call.request)
+                        response = await self.transport.handle_async_request(call.request)
+                        _received(call.request, response)
+                        for hook in hooks["response"]:
+                            await hook(response)
                         assert isinstance(response.stream, httpx.AsyncByteStream)
                         response.stream = _AsyncBudgeted(response.stream, call)
                         await response.aread()  # cut off mid-read: a try without an answer
+                        response.elapsed = timedelta(seconds=self.clock() - sent)
                 except BaseException:
                     if response is not None:  # its queue place and connection come back
                         await _aclose(response)
                     raise
             except (httpx.TransportError, TimeoutError) as exc:
                 error = exc if isinstance(exc, httpx.TransportError) else call.overrun()
-                call.trace.answered(None, error)
-                wait = call.next_wait(outcome_of_error(error))
+                wait = call.failed(error)
                 if wait is None:
                     if error is exc:
                         raise
@@ -1411,6 +1503,24 @@ class AsyncPipeline(Pipeline):
                 return response
             await _aclose(response)
             await self.sleep(wait)
+
+
+_HTTPX_LOG = logging.getLogger("httpx")
+
+
+def _received(request: httpx.Request, response: httpx.Response) -> None:
+    """The answer tied to its request, and httpx's own line for it, as ``httpx.Client.send``
+    logs it (redacted by the library's log filter)."""
+    response.request = request
+    if _HTTPX_LOG.isEnabledFor(logging.INFO):
+        _HTTPX_LOG.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
 
 
 _OVERRUN_GRACE = 0.25  # seconds past the budget before a try that still has no answer is cut
