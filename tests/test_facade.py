@@ -12,7 +12,7 @@ import httpx
 import pytest
 from overlay_helpers import CHARGE_BODY, SUCCESS, make_async_client, make_client, status
 
-from conftest import ROOT
+from conftest import ROOT, TEST_KEY
 from orchestra_api.models import ChargeRequest, OperationResult
 from orchestra_payments import (
     APITimeoutError,
@@ -395,3 +395,46 @@ def test_help_shows_what_a_call_returns() -> None:
     assert "-> 'OperationResult'" in shown
     raw = client.with_raw_response.payment_gateway.charge
     assert inspect.signature(raw).return_annotation == "ApiResponse[OperationResult]"
+
+
+def test_both_clients_show_every_argument_and_reconcile_its_lookups() -> None:
+    import inspect
+    import pydoc
+
+    from orchestra_payments import AsyncOrchestra, Orchestra
+
+    expected = {"api_key", "base_url", "timeout", "retry", "transport", "limits", "proxy"}
+    for client_type in (Orchestra, AsyncOrchestra):
+        assert expected <= set(inspect.signature(client_type).parameters)
+        assert "http_backend" in inspect.signature(client_type).parameters
+    sync_client, _, _ = make_client([status(200, [])])
+    async_client = AsyncOrchestra(api_key=TEST_KEY)
+    sync_reconcile = inspect.signature(sync_client.payment_gateway.reconcile)
+    async_reconcile = inspect.signature(async_client.payment_gateway.reconcile)
+    assert list(async_reconcile.parameters) == list(sync_reconcile.parameters)
+    assert "my_ref" in async_reconcile.parameters
+    assert async_reconcile.return_annotation == "Reconciliation"
+    shown = pydoc.plain(pydoc.render_doc(async_client.payment_gateway.reconcile))
+    assert "ref_trans_id: 'str | None' = None" in shown and "same arguments" in shown
+
+
+def test_the_sync_client_refuses_the_async_only_backend() -> None:
+    from orchestra_payments import ConfigurationError, Orchestra
+
+    with pytest.raises(ConfigurationError, match="is for AsyncOrchestra"):
+        Orchestra(api_key=TEST_KEY, http_backend="aiohttp")
+
+
+def test_async_reconcile_takes_the_same_arguments_as_the_sync_one() -> None:
+    import asyncio
+
+    from orchestra_payments import AsyncOrchestra, RequestValidationError
+
+    async def main() -> None:
+        async with AsyncOrchestra(api_key=TEST_KEY) as client:
+            with pytest.raises(RequestValidationError):
+                await client.payment_gateway.reconcile()  # nothing to look it up by
+            with pytest.raises(TypeError, match="my_reff"):
+                await client.payment_gateway.reconcile(my_reff="x")  # type: ignore[call-arg]
+
+    asyncio.run(main())

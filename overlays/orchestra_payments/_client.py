@@ -15,14 +15,25 @@ lookups prove them (under the assumptions the README states), else ``"undetermin
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import math
 import os
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, Unpack
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    Literal,
+    ParamSpec,
+    Self,
+    TypeVar,
+    Unpack,
+)
 
 import httpx
 
@@ -42,7 +53,6 @@ from ._generated_params import StatusParams
 from ._pipeline import (
     API_KEY_HEADER,
     DEFAULTS,
-    ApiResponse,
     AsyncPipeline,
     ClientOptions,
     FollowUpLog,
@@ -57,12 +67,13 @@ from ._pipeline import (
 )
 from ._redact import install_log_filter, register_secret
 from ._telemetry import Hooks, ReconcileTrace, Telemetry, package_version
-from ._transport import DEFAULT_LIMITS, HttpBackend, async_transport, sync_transport
+from ._transport import DEFAULT_LIMITS, HttpBackend, open_transport
 
 if TYPE_CHECKING:
     from orchestra_api.models.operation_result import OperationResult
 
 T = TypeVar("T")
+P = ParamSpec("P")
 logger = logging.getLogger("orchestra_payments")
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
@@ -568,26 +579,34 @@ class ReconcilingPaymentGateway(PaymentGateway):
             return window.verdict()
 
 
+def _arguments_of(
+    sync: Callable[Concatenate[Any, P], Any],
+) -> Callable[
+    [Callable[..., Coroutine[Any, Any, T]]], Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]
+]:
+    """The async twin of a sync method takes its arguments, written once: ``help()``,
+    ``inspect.signature`` and mypy show them on both."""
+
+    def twin(method: Callable[..., Coroutine[Any, Any, T]]) -> Any:
+        method.__signature__ = inspect.signature(sync)  # type: ignore[attr-defined]
+        method.__annotations__ = dict(sync.__annotations__)
+        return method
+
+    return twin
+
+
 class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
     """Payment gateway operations, plus ``reconcile`` (async)."""
 
     __slots__ = ()
 
-    async def reconcile(
-        self,
-        error: errors.OutcomeUnknownError | None = None,
-        *,
-        my_ref: str | None = None,
-        ref_trans_id: str | None = None,
-        operation: str | None = None,
-        amount: float | Decimal | None = None,
-        payment_gateway_account_name: str | None = None,
-        payment_gateway_account: Any = None,
-        wait: float = DEFAULT_RECONCILE_WAIT,
-    ) -> Reconciliation:
+    @_arguments_of(ReconcilingPaymentGateway.reconcile)
+    async def reconcile(self, *args: Any, **kwargs: Any) -> Reconciliation:
         """Find out what became of a money-moving request whose answer was lost: the async
         twin of ``Orchestra.payment_gateway.reconcile``, same arguments, same verdicts."""
-        window = _begin(**locals())
+        bound = inspect.signature(ReconcilingPaymentGateway.reconcile).bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        window = _begin(**bound.arguments)
         sleep: Callable[[float], Awaitable[None]] = self._client._pipeline.sleep  # type: ignore[attr-defined]
         with window.traced():
             while window.left() > 0:
@@ -637,9 +656,10 @@ class _LowLevel(AuthenticatedClient):
 _Http = TypeVar("_Http", bound=httpx.Client | httpx.AsyncClient)
 _Gateway = TypeVar("_Gateway", bound=PaymentGateway | AsyncPaymentGateway)
 _Raw = TypeVar("_Raw", bound=ResourcesRaw | AsyncResourcesRaw)
+_Transport = TypeVar("_Transport", bound=httpx.BaseTransport | httpx.AsyncBaseTransport)
 
 
-class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
+class _BaseOrchestra(Generic[_Http, _Gateway, _Raw, _Transport]):
     """What Orchestra and AsyncOrchestra share; each names its httpx client and the classes of
     its ``payment_gateway`` and ``with_raw_response``."""
 
@@ -648,19 +668,26 @@ class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
     _pipeline: SyncPipeline | AsyncPipeline
     _gateway: type[_Gateway]
     _raw: type[_Raw]
+    _kinds: tuple[type[_Http], type[Any], bool]  # the httpx client, the pipeline, async?
     # What a with_options() copy shares with its client (resources are built per copy).
     _SHARED = ("_settings", "timeout", "retry", "_http", "_pipeline")
 
-    def _configure(
+    def __init__(
         self,
-        api_key: str | None,
-        base_url: str | None,
-        timeout: float | httpx.Timeout,
-        retry: RetryPolicy | None,
-        headers: Mapping[str, str] | None,
-        event_hooks: EventHooks | None,
-    ) -> dict[str, Any]:
-        """Set up what both clients hold; returns what their httpx clients share."""
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: _Transport | None = None,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        proxy: str | httpx.Proxy | None = None,
+        event_hooks: EventHooks | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_backend: HttpBackend = "httpx",
+        hooks: Sequence[Hooks] = (),
+        tracing: bool = True,
+    ) -> None:
         install_log_filter()
         self._settings = resolve_settings(api_key, base_url)
         register_secret(self._settings.api_key, self)
@@ -671,12 +698,30 @@ class _BaseOrchestra(Generic[_Http, _Gateway, _Raw]):
         merged = {"User-Agent": f"orchestra-payments-python/{package_version()}", **(headers or {})}
         merged[API_KEY_HEADER] = self._settings.api_key
         _check_configured(merged, self)
-        return {
-            "base_url": self.base_url,
-            "headers": merged,
-            "timeout": self.timeout,
-            "event_hooks": dict(event_hooks) if event_hooks else None,
-        }
+        http_type, pipeline_type, asynchronous = self._kinds
+        sender: Any = open_transport(
+            http_backend, transport, limits=limits, proxy=proxy, asynchronous=asynchronous
+        )
+        self._http = http_type(
+            base_url=self.base_url,
+            headers=merged,
+            timeout=self.timeout,
+            event_hooks=dict(event_hooks) if event_hooks else None,
+            transport=sender,
+        )
+        telemetry = Telemetry(hooks, tracing)
+        self._pipeline = pipeline_type(self._http, sender, self.retry, self, telemetry)
+
+    def _request(
+        self,
+        op: Operation,
+        kwargs: dict[str, Any],
+        parse: Callable[[Any], Any] | None,
+        **options: Unpack[RequestOptions],
+    ) -> Any:
+        """The facade's call: an ``ApiResponse`` (a coroutine of one for ``AsyncOrchestra``)."""
+        pipe = self._pipeline
+        return pipe.run(pipe.call(op, kwargs, parse, self._options, options))
 
     def with_options(
         self,
@@ -760,7 +805,10 @@ def _check_configured(headers: Mapping[str, str], owner: object) -> None:
         raise errors.ConfigurationError(str(exc).replace("; nothing was sent", "")) from None
 
 
-class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, ResourcesRaw], Resources):
+class Orchestra(
+    _BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, ResourcesRaw, httpx.BaseTransport],
+    Resources,
+):
     """The Orchestra API client (sync, thread-safe).
 
     ``client.payment_gateway.charge(...)`` returns the parsed success or raises an
@@ -775,6 +823,8 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
         retry: a ``RetryPolicy``; ``RetryPolicy(attempts=1)`` disables retries.
         transport: an httpx transport to send through.
         limits, proxy, event_hooks, headers: passed to httpx.
+        http_backend: ``"httpx"``, the one backend of the sync client (``AsyncOrchestra`` has
+            another).
         hooks: ``Hooks`` told of each request, response, retry, success, error, unknown
             outcome and reconciliation, on a background thread (never delaying a call).
         tracing: with ``opentelemetry-api`` installed, a span and metrics per call (the
@@ -792,38 +842,7 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
     _pipeline: SyncPipeline
     _gateway = ReconcilingPaymentGateway
     _raw = ResourcesRaw
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        proxy: str | httpx.Proxy | None = None,
-        event_hooks: EventHooks | None = None,
-        headers: Mapping[str, str] | None = None,
-        hooks: Sequence[Hooks] = (),
-        tracing: bool = True,
-    ) -> None:
-        options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
-        sender = transport or sync_transport(limits, proxy)
-        self._http = httpx.Client(transport=sender, **options)
-        telemetry = Telemetry(hooks, tracing)
-        self._pipeline = SyncPipeline(self._http, sender, self.retry, self, telemetry)
-
-    def _request(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        parse: Callable[[Any], T] | None,
-        **options: Unpack[RequestOptions],
-    ) -> ApiResponse[T]:
-        pipe = self._pipeline
-        result: ApiResponse[T] = pipe.run(pipe.call(op, kwargs, parse, self._options, options))
-        return result
+    _kinds = (httpx.Client, SyncPipeline, False)
 
     def close(self) -> None:
         """Close the connections. A failure while closing is logged, never raised."""
@@ -840,7 +859,12 @@ class Orchestra(_BaseOrchestra[httpx.Client, ReconcilingPaymentGateway, Resource
 
 
 class AsyncOrchestra(
-    _BaseOrchestra[httpx.AsyncClient, AsyncReconcilingPaymentGateway, AsyncResourcesRaw],
+    _BaseOrchestra[
+        httpx.AsyncClient,
+        AsyncReconcilingPaymentGateway,
+        AsyncResourcesRaw,
+        httpx.AsyncBaseTransport,
+    ],
     AsyncResources,
 ):
     """The Orchestra API client for asyncio, with a pooled ``httpx.AsyncClient``.
@@ -857,40 +881,7 @@ class AsyncOrchestra(
     _pipeline: AsyncPipeline
     _gateway = AsyncReconcilingPaymentGateway
     _raw = AsyncResourcesRaw
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        proxy: str | httpx.Proxy | None = None,
-        event_hooks: EventHooks | None = None,
-        headers: Mapping[str, str] | None = None,
-        http_backend: HttpBackend = "httpx",
-        hooks: Sequence[Hooks] = (),
-        tracing: bool = True,
-    ) -> None:
-        options = self._configure(api_key, base_url, timeout, retry, headers, event_hooks)
-        sender = async_transport(http_backend, transport, limits=limits, proxy=proxy)
-        self._http = httpx.AsyncClient(transport=sender, **options)
-        telemetry = Telemetry(hooks, tracing)
-        self._pipeline = AsyncPipeline(self._http, sender, self.retry, self, telemetry)
-
-    async def _request(
-        self,
-        op: Operation,
-        kwargs: dict[str, Any],
-        parse: Callable[[Any], T] | None,
-        **options: Unpack[RequestOptions],
-    ) -> ApiResponse[T]:
-        pipe = self._pipeline
-        call = pipe.call(op, kwargs, parse, self._options, options)
-        result: ApiResponse[T] = await pipe.run(call)
-        return result
+    _kinds = (httpx.AsyncClient, AsyncPipeline, True)
 
     async def aclose(self) -> None:
         """Close the connections of the running event loop (those of loops that have closed

@@ -856,6 +856,7 @@ class Call:
 
     def arm(self) -> None:
         """Cut this try's timeouts to what is left of the budget."""
+        self.sent = self.clock()
         if self.attempt == 1 and not self.cut:
             self.trace.sending(self.attempt)
             return
@@ -1387,28 +1388,26 @@ class SyncPipeline(Pipeline):
         return self.conclude(call, response, None)
 
     def _tries(self, call: Call) -> httpx.Response:
-        hooks = self.http.event_hooks
         while True:
             call.arm()
-            sent = self.clock()
             response: httpx.Response | None = None
             try:
                 try:
                     # What ``httpx.Client.send`` did that a call needs (its event hooks, its log
                     # line); no cookie is kept (a payments API has no session; one a proxy set
                     # would follow every call), no redirect followed.
-                    for hook in hooks["request"]:
+                    for hook in self.http.event_hooks["request"]:
                         hook(call.request)
                     response = self.transport.handle_request(call.request)
                     _received(call.request, response)
-                    for hook in hooks["response"]:
+                    for hook in self.http.event_hooks["response"]:
                         hook(response)
                     # A body that trickles in would outlast every read's timeout: reading it
                     # ends with the budget (headers that trickle cannot be cut here).
                     assert isinstance(response.stream, httpx.SyncByteStream)
                     response.stream = _Budgeted(response.stream, call)
                     response.read()  # a body cut off mid-read is a try without an answer
-                    response.elapsed = timedelta(seconds=self.clock() - sent)
+                    response.elapsed = timedelta(seconds=self.clock() - call.sent)
                 except BaseException:
                     if response is not None:  # its connection goes back to the pool
                         _close(response)
@@ -1463,10 +1462,8 @@ class AsyncPipeline(Pipeline):
     async def _tries(self, call: Call) -> httpx.Response:
         import asyncio
 
-        hooks = self.http.event_hooks
         while True:
             call.arm()
-            sent = self.clock()
             response: httpx.Response | None = None
             try:
                 try:
@@ -1475,16 +1472,16 @@ class AsyncPipeline(Pipeline):
                     # with the budget (and a little more, so that the pool and read timeouts,
                     # cut to the budget, speak first: a wait in the queue was never sent).
                     async with asyncio.timeout(max(call.left(), 0.001) + _OVERRUN_GRACE):
-                        for hook in hooks["request"]:
+                        for hook in self.http.event_hooks["request"]:
                             await hook(call.request)
                         response = await self.transport.handle_async_request(call.request)
                         _received(call.request, response)
-                        for hook in hooks["response"]:
+                        for hook in self.http.event_hooks["response"]:
                             await hook(response)
                         assert isinstance(response.stream, httpx.AsyncByteStream)
                         response.stream = _AsyncBudgeted(response.stream, call)
                         await response.aread()  # cut off mid-read: a try without an answer
-                        response.elapsed = timedelta(seconds=self.clock() - sent)
+                        response.elapsed = timedelta(seconds=self.clock() - call.sent)
                 except BaseException:
                     if response is not None:  # its queue place and connection come back
                         await _aclose(response)

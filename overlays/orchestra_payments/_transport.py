@@ -46,10 +46,6 @@ def default_tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def sync_transport(limits: httpx.Limits, proxy: str | httpx.Proxy | None) -> httpx.BaseTransport:
-    return httpx.HTTPTransport(limits=limits, proxy=proxy, verify=default_tls())
-
-
 class QueueTimeout(httpx.PoolTimeout):
     """No connection came free within the pool timeout: the request was not sent."""
 
@@ -170,14 +166,16 @@ class QueuedTransport(httpx.AsyncBaseTransport):
             await pool.aclose()
 
 
-def async_transport(
+def open_transport(
     backend: str,
-    transport: httpx.AsyncBaseTransport | None,
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
     *,
     limits: httpx.Limits,
     proxy: str | httpx.Proxy | None,
-) -> httpx.AsyncBaseTransport:
-    """The caller's transport as it is, else the backend's pools behind a fair queue sized from
+    asynchronous: bool,
+) -> httpx.BaseTransport | httpx.AsyncBaseTransport:
+    """The caller's transport as it is, else the backend's: httpx's pool for the sync client;
+    for the async one, the backend's pools behind a fair queue sized from
     ``limits.max_connections`` (no queue when that is None)."""
     if backend not in BACKENDS:
         raise ConfigurationError(
@@ -190,6 +188,12 @@ def async_transport(
                 "transport)"
             )
         return transport
+    if not asynchronous:
+        if backend != "httpx":
+            raise ConfigurationError(
+                f"http_backend={backend!r} is for AsyncOrchestra; Orchestra sends through httpx"
+            )
+        return httpx.HTTPTransport(limits=limits, proxy=proxy, verify=default_tls())
     if backend == "aiohttp":
         try:
             from ._aiohttp import AiohttpBackend  # noqa: F401
