@@ -426,7 +426,8 @@ class _Window:
         self.clock = pipe.clock
         self.end = self.clock() + self.wait
         self.delay = RECONCILE_WAIT_INITIAL
-        self.lookups = 0
+        self.count = 0  # lookups made
+        self.pause: float | None = None
         self.result: OperationResult | None = None
         self.done: Reconciliation | None = None  # a final verdict from one lookup
         self.unclear: str | None = None
@@ -437,17 +438,38 @@ class _Window:
     def left(self) -> float:
         return self.end - self.clock()
 
-    def take(self, outcome: OperationResult | errors.OrchestraError) -> float | None:
-        """Weigh one lookup's answer: seconds to wait before the next, or None when the verdict
-        is in or the wait is over (the last lookup keeps ``RECONCILE_LOOKUP_TIME`` to answer)."""
-        self.lookups += 1
+    def lookups(self) -> Iterator[None]:
+        """One step a lookup, while time is left (after each wait) and no verdict is in."""
+        while self.left() > 0:
+            yield
+            if self.pause is None:
+                return
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """A lookup whose error is its answer (but for a client closed while reconciling)."""
+        try:
+            yield
+        except errors.ClientClosedError:
+            raise
+        except errors.OrchestraError as exc:
+            self.take(exc)
+
+    def take(self, outcome: OperationResult | errors.OrchestraError) -> None:
+        """Weigh one lookup's answer: ``pause`` becomes the seconds to wait before the next, or
+        None when the verdict is in or the wait is over (the last lookup keeps
+        ``RECONCILE_LOOKUP_TIME`` to answer)."""
+        self.pause = self._weigh(outcome)
+
+    def _weigh(self, outcome: OperationResult | errors.OrchestraError) -> float | None:
+        self.count += 1
         if not isinstance(outcome, errors.OrchestraError):
             self.result = outcome
         elif getattr(outcome, "result", None) is not None:
             self.result = getattr(outcome, "result", None)
         step, why = _judge(self.target, outcome)
         if step in ("succeeded", "declined", "undetermined"):
-            self.done = Reconciliation(step, self.result, self.lookups, why)
+            self.done = Reconciliation(step, self.result, self.count, why)
             return None
         if step == "unclear":
             self.unclear = why
@@ -468,9 +490,9 @@ class _Window:
         try:
             yield
         except BaseException as exc:
-            trace.finish(None, self.lookups, exc)
+            trace.finish(None, self.count, exc)
             raise
-        trace.finish(self.final, self.lookups, None)
+        trace.finish(self.final, self.count, None)
 
     def verdict(self) -> Reconciliation:
         """The verdict; what it proves about this follow-up goes into the client's record: one
@@ -484,7 +506,7 @@ class _Window:
 
     def _without_proof(self) -> Reconciliation:
         """The verdict when no lookup gave a final one."""
-        n = self.lookups
+        n = self.count
         if self.unclear is not None:
             return Reconciliation("undetermined", self.result, n, self.unclear)
         if not self.absent:
@@ -566,16 +588,11 @@ class ReconcilingPaymentGateway(PaymentGateway):
         window = _begin(**locals())
         sleep = self._client._pipeline.sleep  # type: ignore[attr-defined]
         with window.traced():
-            while window.left() > 0:
-                try:
-                    outcome: Any = self.status(window.target.body, deadline=window.left())
-                except errors.ClientClosedError:
-                    raise  # closed while reconciling
-                except errors.OrchestraError as exc:
-                    outcome = exc
-                if (pause := window.take(outcome)) is None:
-                    break
-                sleep(pause)
+            for _ in window.lookups():
+                with window.answering():
+                    window.take(self.status(window.target.body, deadline=window.left()))
+                if window.pause is not None:
+                    sleep(window.pause)
             return window.verdict()
 
 
@@ -609,16 +626,11 @@ class AsyncReconcilingPaymentGateway(AsyncPaymentGateway):
         window = _begin(**bound.arguments)
         sleep: Callable[[float], Awaitable[None]] = self._client._pipeline.sleep  # type: ignore[attr-defined]
         with window.traced():
-            while window.left() > 0:
-                try:
-                    outcome: Any = await self.status(window.target.body, deadline=window.left())
-                except errors.ClientClosedError:
-                    raise  # closed while reconciling
-                except errors.OrchestraError as exc:
-                    outcome = exc
-                if (pause := window.take(outcome)) is None:
-                    break
-                await sleep(pause)
+            for _ in window.lookups():
+                with window.answering():
+                    window.take(await self.status(window.target.body, deadline=window.left()))
+                if window.pause is not None:
+                    await sleep(window.pause)
             return window.verdict()
 
 
