@@ -15,6 +15,7 @@ from overlay_helpers import Script, status
 from conftest import TEST_KEY
 from orchestra_payments import (
     AsyncOrchestra,
+    ClientClosedError,
     NotFoundError,
     Orchestra,
     OrchestraError,
@@ -139,3 +140,17 @@ def test_httpx_logs_its_line_once_per_try(caplog: pytest.LogCaptureFixture) -> N
         f'HTTP Request: GET {BASE}/PaymentGateway "HTTP/1.1 503 Service Unavailable"',
         f'HTTP Request: GET {BASE}/PaymentGateway "HTTP/1.1 202 Accepted"',
     ]
+
+
+def test_a_client_closed_while_a_call_waits_to_retry_sends_nothing_more() -> None:
+    script = Script([status(503), LIST])
+    client = Orchestra(
+        api_key=TEST_KEY,
+        base_url=BASE,
+        transport=httpx.MockTransport(script),
+        retry=RetryPolicy(wait_jitter=0.0),
+    )
+    use_clock(client, sleep=lambda _seconds: client.close())
+    with pytest.raises(ClientClosedError, match="waited to retry; try 2 was not sent"):
+        client.payment_gateway.list_gateways()
+    assert len(script.requests) == 1

@@ -17,7 +17,6 @@ for a money-moving operation every failure after it may have arrived is an
 
 from __future__ import annotations
 
-import difflib
 import email.utils
 import inspect
 import ipaddress
@@ -298,6 +297,8 @@ def parse_list(item: Callable[[Any], T]) -> Callable[[Any], list[T]]:
 
 def closest(name: str, names: frozenset[str]) -> str | None:
     """The valid name a misspelt one was most likely meant to be."""
+    import difflib  # only when a name is misspelt: kept off the import path
+
     folded = {n.casefold(): n for n in names}
     if name.casefold() in folded:
         return folded[name.casefold()]
@@ -778,7 +779,7 @@ class Call:
                 f"{op.operation_id}: this {name} was closed (close() or the end of its `with` "
                 f"block); nothing was sent. Create a new {name} for further calls."
             )
-        self.op, self.parse, self.low_level = op, parse, low_level
+        self.op, self.parse, self.low_level, self.http = op, parse, low_level, pipe.http
         timeout = call.get("timeout")
         timeout = options.timeout if timeout is None else timeout
         total: float | None = None
@@ -860,10 +861,14 @@ class Call:
         if self.attempt == 1 and not self.cut:
             self.trace.sending(self.attempt)
             return
-        left = self.left()
+        left, name = self.left(), self.op.operation_id
+        if self.attempt > 1 and self.http.is_closed:
+            raise errors.ClientClosedError(
+                f"{name}: the client was closed while the call waited to retry; try "
+                f"{self.attempt} was not sent"
+            )
         if left <= 0 and self.attempt > 1:
             # Only a wait that overran (a descheduled process) gets here: send nothing more.
-            name = self.op.operation_id
             raise errors.APITimeoutError(
                 f"{name}: the call's time budget ran out before try {self.attempt}",
                 operation=name,
