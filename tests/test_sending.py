@@ -154,3 +154,20 @@ def test_a_client_closed_while_a_call_waits_to_retry_sends_nothing_more() -> Non
     with pytest.raises(ClientClosedError, match="waited to retry; try 2 was not sent"):
         client.payment_gateway.list_gateways()
     assert len(script.requests) == 1
+
+
+def test_threads_sharing_a_client_each_send_their_own_headers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    script = Script([status(200, {"paymentGatewayName": "NULLSuccess"})])
+
+    def one(i: int) -> None:
+        client.gateway_accounts.set(
+            f"acct{i}", {"paymentGatewayName": "NULLSuccess"}, extra_headers={"X-Request": str(i)}
+        )
+
+    with client_on(script) as client, ThreadPoolExecutor(8) as pool:
+        list(pool.map(one, range(400)))
+    sent = sorted((int(r.headers["X-Request"]), r.url.path) for r in script.requests)
+    assert sent == [(i, f"/PaymentGatewayAccounts/acct{i}") for i in range(400)]
+    assert {r.headers["Content-Type"] for r in script.requests} == {"application/json"}

@@ -1291,8 +1291,9 @@ class Pipeline:
         if merged is None:
             if len(self._headers) >= _KEPT:
                 self._headers.clear()
-            merged = self._headers[key] = http.headers.copy()
+            merged = http.headers.copy()
             merged.update(headers or {})
+            self._headers[key] = merged  # whole before it is shared (the sync client's threads)
         timeout = (per_try or http.timeout).as_dict()
         return httpx.Request(
             method,
