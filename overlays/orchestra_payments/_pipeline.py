@@ -360,6 +360,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=F
 MAX_DEPTH = 64
 _CURRENCY_FIELDS = ("currency", "currencyCode")
 _KEY_HEADER = API_KEY_HEADER.lower()
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110: what a header name may hold
 
 
 def _fail(path: str, why: str) -> errors.RequestValidationError:
@@ -498,6 +499,9 @@ def check_headers(headers: Mapping[str, Any], owner: object) -> None:
     names the header, never its value (it may be an API key). A key given per call joins the
     redactor's secrets for as long as ``owner`` (the client) lives."""
     for name, value in headers.items():
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            shown = repr(name) if isinstance(name, str) else f"of type {type(name).__name__}"
+            raise _fail(f"header {shown}", "is not a valid header name")
         if isinstance(value, str) and name.lower() == _KEY_HEADER:
             register_secret(value, owner)
         if not isinstance(value, str):
@@ -825,6 +829,7 @@ class Call:
         self.start = self.clock()
         self.attempt = 1
         self.ambiguous = False  # a try that may have reached Orchestra got no answer
+        self.last_failure: tuple[BaseException | None, Outcome] = (None, Outcome.NOT_SENT)
         self.entry: SentFollowUp | None = None
         facts = self.facts
         kind = FOLLOW_UPS.get(op.operation_id)
@@ -891,12 +896,34 @@ class Call:
             else self.next_wait(outcome, response.headers.get("Retry-After"))
         )
 
-    def failed(self, exc: httpx.TransportError) -> float | None:
+    def failed(self, exc: httpx.TransportError, answered: bool) -> float | None:
         """Seconds to wait before another try after this one failed, or None (then it is
-        raised), the error tied to its request as ``httpx.Client.send`` would have tied it."""
+        raised), the error tied to its request as ``httpx.Client.send`` would have tied it.
+        Once an answer has begun (``answered``), whatever fails after it (a hook, the body)
+        may have been processed, whatever its type says."""
         exc.request = self.request
         self.trace.answered(None, exc)
-        return self.next_wait(outcome_of_error(exc))
+        outcome = Outcome.MAYBE_SENT if answered else outcome_of_error(exc)
+        self.last_failure = (exc, outcome)
+        return self.next_wait(outcome)
+
+    def outcome_of(self, exc: httpx.TransportError) -> Outcome:
+        failed, outcome = self.last_failure
+        return outcome if failed is exc else outcome_of_error(exc)
+
+    def unsent(self, exc: Exception) -> errors.ConfigurationError:
+        """A request event hook that raised: this try was never sent."""
+        return errors.ConfigurationError(
+            f"{self.op.operation_id}: an event hook on the request raised "
+            f"{type(exc).__name__}: {exc}; try {self.attempt} was not sent"
+        )
+
+    def secrets(self) -> tuple[str, ...]:
+        """What this call's errors and answers must never show: the body's secrets and the key
+        it was sent with (also one set by hand on ``http_client``)."""
+        found = secrets_in(self.body) if self.body is not _NO_BODY else []
+        key = self.request.headers.get(API_KEY_HEADER)
+        return (*found, key) if key else tuple(found)
 
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
@@ -1091,7 +1118,7 @@ def answer(call: Call, response: httpx.Response) -> Any:
     if status not in _HTTP_STATUSES:  # 299, 999...: no known meaning
         raise _unusable(call, response, "an undocumented status")
     if not 200 <= status < 300:
-        if not call.low_level or (op.moves_money and status >= 500):
+        if not call.low_level or (op.moves_money and status not in _PARSED_ERRORS):
             raise status_error(call, response)
         if status in _PARSED_ERRORS:  # what the generated parser would choke on
             body = _json(response)
@@ -1128,7 +1155,7 @@ def answer(call: Call, response: httpx.Response) -> Any:
         if code in _FAILURE_CODES or not known:
             raise _result_error(call, response, result, str(code))
     if op.moves_money or op.lookup:  # gateway text; never a token's own payload
-        given = tuple(secrets_in(call.body)) if call.body is not _NO_BODY else ()
+        given = call.secrets()
         if shows_secret(response.content, given):
             scrub_model(result, given)
     extra = getattr(result, "additional_properties", None)
@@ -1172,7 +1199,7 @@ def failure(call: Call, exc: Exception) -> errors.OrchestraError:
             waited=waited,
         )
     elif isinstance(exc, httpx.TransportError):
-        if op.moves_money and outcome_of_error(exc) is Outcome.MAYBE_SENT:
+        if op.moves_money and call.outcome_of(exc) is Outcome.MAYBE_SENT:
             error = errors.outcome_unknown(
                 op,
                 call.facts,
@@ -1203,7 +1230,7 @@ def failure(call: Call, exc: Exception) -> errors.OrchestraError:
     if error is not exc:
         error.__cause__ = exc
         error.__suppress_context__ = True
-    body_secrets = secrets_in(call.body) if call.body is not _NO_BODY else ()
+    body_secrets = call.secrets()
     scrub_exception(error, body_secrets)
     scrub_model(getattr(error, "result", None), body_secrets)
     if error.my_ref is None:
@@ -1244,8 +1271,7 @@ class Pipeline:
         telemetry: Telemetry,
     ) -> None:
         self.http, self.transport = http, transport
-        self._base: httpx.URL | None = None
-        self._urls: dict[str, httpx.URL] = {}
+        self._urls: dict[str, tuple[httpx.URL, httpx.URL]] = {}  # path -> (base, joined)
         self._headers: dict[tuple[Any, ...], httpx.Headers] = {}
         self.telemetry = telemetry
         self.policy = policy
@@ -1269,7 +1295,13 @@ class Pipeline:
         headers and timeout), with what does not change from call to call kept: joining a
         path to the base URL and merging headers cost more than the rest of the call."""
         http = self.http
-        if http.cookies:  # set by hand on ``http_client`` (the pipeline keeps none)
+        if "/." in url and any(part in (".", "..") for part in url.split("/")):
+            raise errors.RequestValidationError(
+                f"the path {url!r} holds a '.' or '..' segment, which would reach another "
+                "resource; nothing was sent",
+                field="path",
+            )
+        if http.cookies or http.params:  # set by hand on ``http_client``
             return http.build_request(
                 method,
                 url,
@@ -1279,13 +1311,13 @@ class Pipeline:
                 timeout=per_try or httpx.USE_CLIENT_DEFAULT,
                 extensions=extensions,
             )
-        if http.base_url is not self._base:  # changed by hand on ``http_client``
-            self._base, self._urls = http.base_url, {}
-        joined = self._urls.get(url)
-        if joined is None:
+        base = http.base_url  # may be changed by hand on ``http_client``
+        kept = self._urls.get(url)
+        if kept is None or kept[0] is not base:
             if len(self._urls) >= _KEPT:
                 self._urls.clear()
-            joined = self._urls[url] = http.build_request(method, url).url
+            kept = self._urls[url] = (base, http.build_request(method, url).url)
+        joined = kept[1]
         key = (*http.headers.raw, *(headers.items() if headers else ()))
         merged = self._headers.get(key)
         if merged is None:
@@ -1402,8 +1434,11 @@ class SyncPipeline(Pipeline):
                     # What ``httpx.Client.send`` did that a call needs (its event hooks, its log
                     # line); no cookie is kept (a payments API has no session; one a proxy set
                     # would follow every call), no redirect followed.
-                    for hook in self.http.event_hooks["request"]:
-                        hook(call.request)
+                    try:
+                        for hook in self.http.event_hooks["request"]:
+                            hook(call.request)
+                    except Exception as exc:
+                        raise call.unsent(exc) from exc
                     response = self.transport.handle_request(call.request)
                     _received(call.request, response)
                     for hook in self.http.event_hooks["response"]:
@@ -1419,7 +1454,7 @@ class SyncPipeline(Pipeline):
                         _close(response)
                     raise
             except httpx.TransportError as exc:
-                wait = call.failed(exc)
+                wait = call.failed(exc, response is not None)
                 if wait is None:
                     raise
                 self.sleep(wait)
@@ -1478,8 +1513,11 @@ class AsyncPipeline(Pipeline):
                     # with the budget (and a little more, so that the pool and read timeouts,
                     # cut to the budget, speak first: a wait in the queue was never sent).
                     async with asyncio.timeout(max(call.left(), 0.001) + _OVERRUN_GRACE):
-                        for hook in self.http.event_hooks["request"]:
-                            await hook(call.request)
+                        try:
+                            for hook in self.http.event_hooks["request"]:
+                                await hook(call.request)
+                        except Exception as exc:
+                            raise call.unsent(exc) from exc
                         response = await self.transport.handle_async_request(call.request)
                         _received(call.request, response)
                         for hook in self.http.event_hooks["response"]:
@@ -1494,7 +1532,7 @@ class AsyncPipeline(Pipeline):
                     raise
             except (httpx.TransportError, TimeoutError) as exc:
                 error = exc if isinstance(exc, httpx.TransportError) else call.overrun()
-                wait = call.failed(error)
+                wait = call.failed(error, response is not None)
                 if wait is None:
                     if error is exc:
                         raise
