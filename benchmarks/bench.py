@@ -261,6 +261,31 @@ def import_cost() -> float:
     return (median("import httpx; import orchestra_payments") - median("import httpx")) * 1000
 
 
+def import_instructions() -> tuple[float, float] | None:
+    """Instructions to import httpx, and to import the client after it (callgrind: the time
+    of an import on this shared machine swings by a third from run to run)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    counts = []
+    callgrind = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    for code in ("pass", "import httpx", "import httpx; import orchestra_payments"):
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)  # bytecode cached
+        err = subprocess.run(
+            [*callgrind, sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        match = re.search(r"Collected : (\d+)", err)
+        if match is None:
+            return None
+        counts.append(int(match.group(1)))
+    return counts[1] - counts[0], counts[2] - counts[1]
+
+
 def build_cost() -> tuple[float, float]:
     """Seconds to build ``AsyncOrchestra()`` and ``httpx.AsyncClient()`` (median of 20 each,
     interleaved): a test suite that builds a client per test pays it every time."""
@@ -290,6 +315,7 @@ def main() -> int:
         i_model = instructions_per_call(url, "model")
         i_untraced = instructions_per_call(url, "untraced")
     imports = import_cost()
+    import_counts = import_instructions()
     built, httpx_built = build_cost()
     rows = [
         ("emulator p50 latency (charge, loopback)", f"{latency['p50_ms']:.2f} ms", "< 2 ms"),
@@ -318,6 +344,18 @@ def main() -> int:
         ("async x1000: facade CPU per call", f"{a_facade * 1e6:.0f} us", ""),
         ("async x1000: facade / raw (median)", f"{a_ratio:.2f}x", "<= 1.10x"),
         ("import orchestra_payments - import httpx", f"{imports:.1f} ms", "<= 30 ms"),
+        *(
+            [
+                ("import httpx: instructions", f"{import_counts[0] / 1e6:.0f} M", ""),
+                (
+                    "import orchestra_payments after it: instructions",
+                    f"{import_counts[1] / 1e6:.0f} M ({import_counts[1] / import_counts[0]:.2f}x)",
+                    "",
+                ),
+            ]
+            if import_counts
+            else []
+        ),
         ("AsyncOrchestra() build", f"{built * 1000:.2f} ms", ""),
         ("httpx.AsyncClient() build", f"{httpx_built * 1000:.2f} ms", ""),
         ("AsyncOrchestra() / httpx.AsyncClient()", f"{built / httpx_built:.2f}x", "<= 2x"),

@@ -29,6 +29,7 @@ from typing import (
     Concatenate,
     Generic,
     Literal,
+    NamedTuple,
     ParamSpec,
     Self,
     TypeVar,
@@ -94,8 +95,7 @@ RECONCILE_WAIT_MAX = 4.0
 # --- settings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     api_key: str
     base_url: str
 
@@ -191,8 +191,7 @@ class Reconciliation:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(NamedTuple):
     operation: str  # operationId
     kind: str  # the operationType that means "landed" ("Charge", "Refund"...)
     kinds: frozenset[str]  # for an original given without operation=: Charge or PreAuth

@@ -32,9 +32,8 @@ Messages never contain the API key, card numbers, CVVs, token payloads or creden
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import httpx
 
@@ -244,8 +243,7 @@ def moved_nothing(error: BaseException) -> bool:
 
 
 # --- an unknown outcome: what it was, and what to do ------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """What a request said that a reconciliation needs (no card data, no credentials)."""
 
     my_ref: str | None = None

@@ -49,6 +49,7 @@ from typing import (
     Any,
     Concatenate,
     Generic,
+    NamedTuple,
     ParamSpec,
     Protocol,
     TypedDict,
@@ -149,8 +150,7 @@ class RequestOptions(TypedDict, total=False):
     extra_headers: Mapping[str, str] | None
 
 
-@dataclass(frozen=True, slots=True)
-class ClientOptions:
+class ClientOptions(NamedTuple):
     """The defaults a client applies to each call (``with_options`` makes a copy with others)."""
 
     timeout: TimeoutTypes = None
@@ -811,7 +811,7 @@ class Call:
                 self.my_ref = ensure_my_ref(op, body)
             content = encode_json(body)
             check_minor_units(body)
-        self.request = request = pipe.build(
+        request, self.key = pipe.build(
             kwargs["method"],
             kwargs["url"],
             content,
@@ -820,6 +820,7 @@ class Call:
             per_try,
             kwargs.get("extensions"),
         )
+        self.request = request
         self.timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
         # Whether the first try's timeouts can outlast the budget (else they stay as they are).
         self.cut = total is not None or any(
@@ -922,8 +923,7 @@ class Call:
         """What this call's errors and answers must never show: the body's secrets and the key
         it was sent with (also one set by hand on ``http_client``)."""
         found = secrets_in(self.body) if self.body is not _NO_BODY else []
-        key = self.request.headers.get(API_KEY_HEADER)
-        return (*found, key) if key else tuple(found)
+        return (*found, self.key) if self.key else tuple(found)
 
     def next_wait(self, outcome: Outcome, retry_after: str | None = None) -> float | None:
         """Seconds to wait before the next try, or None when this try is final."""
@@ -1272,7 +1272,7 @@ class Pipeline:
     ) -> None:
         self.http, self.transport = http, transport
         self._urls: dict[str, tuple[httpx.URL, httpx.URL]] = {}  # path -> (base, joined)
-        self._headers: dict[tuple[Any, ...], httpx.Headers] = {}
+        self._headers: dict[tuple[Any, ...], tuple[httpx.Headers, str | None]] = {}
         self.telemetry = telemetry
         self.policy = policy
         self.owner = owner
@@ -1290,10 +1290,11 @@ class Pipeline:
         headers: Mapping[str, str] | None,
         per_try: httpx.Timeout | None,
         extensions: dict[str, Any] | None,
-    ) -> httpx.Request:
+    ) -> tuple[httpx.Request, str | None]:
         """The request, as ``http.build_request`` would build it (the client's base URL,
         headers and timeout), with what does not change from call to call kept: joining a
-        path to the base URL and merging headers cost more than the rest of the call."""
+        path to the base URL and merging headers cost more than the rest of the call; and the
+        API key it carries (its errors must not show it, even one set on ``http_client``)."""
         http = self.http
         if "/." in url and any(part in (".", "..") for part in url.split("/")):
             raise errors.RequestValidationError(
@@ -1302,7 +1303,7 @@ class Pipeline:
                 field="path",
             )
         if http.cookies or http.params:  # set by hand on ``http_client``
-            return http.build_request(
+            request = http.build_request(
                 method,
                 url,
                 content=content,
@@ -1311,6 +1312,7 @@ class Pipeline:
                 timeout=per_try or httpx.USE_CLIENT_DEFAULT,
                 extensions=extensions,
             )
+            return request, request.headers.get(API_KEY_HEADER)
         base = http.base_url  # may be changed by hand on ``http_client``
         kept = self._urls.get(url)
         if kept is None or kept[0] is not base:
@@ -1319,15 +1321,17 @@ class Pipeline:
             kept = self._urls[url] = (base, http.build_request(method, url).url)
         joined = kept[1]
         key = (*http.headers.raw, *(headers.items() if headers else ()))
-        merged = self._headers.get(key)
-        if merged is None:
+        kept_headers = self._headers.get(key)
+        if kept_headers is None:
             if len(self._headers) >= _KEPT:
                 self._headers.clear()
             merged = http.headers.copy()
             merged.update(headers or {})
-            self._headers[key] = merged  # whole before it is shared (the sync client's threads)
+            # Whole before it is shared (the sync client's threads).
+            kept_headers = self._headers[key] = (merged, merged.get(API_KEY_HEADER))
+        merged, api_key = kept_headers
         timeout = (per_try or http.timeout).as_dict()
-        return httpx.Request(
+        request = httpx.Request(
             method,
             joined,
             content=content,
@@ -1335,6 +1339,7 @@ class Pipeline:
             headers=merged,
             extensions={"timeout": timeout, **extensions} if extensions else {"timeout": timeout},
         )
+        return request, api_key
 
     def call(
         self,
