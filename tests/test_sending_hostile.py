@@ -293,9 +293,7 @@ AFTER_THE_ANSWER: dict[str, tuple[Exception, bool]] = {  # (the error, whether a
 }
 
 
-@pytest.mark.parametrize(
-    "case", AFTER_THE_ANSWER
-)
+@pytest.mark.parametrize("case", AFTER_THE_ANSWER)
 @pytest.mark.parametrize("path", ["sync", "async", "low-level"])
 def test_a_failure_after_a_charge_was_answered_is_never_a_resend(case: str, path: str) -> None:
     exc, in_hook = AFTER_THE_ANSWER[case]

@@ -116,27 +116,17 @@ class OutcomeUnknownError(OrchestraError):
     each None when unknown.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str,
-        my_ref: str | None,
-        status_code: int | None = None,
-        ref_trans_id: str | None = None,
-        payment_gateway_account_name: str | None = None,
-        amount: float | None = None,
-        result: OperationResult | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.operation = operation
-        self.my_ref = my_ref
-        self.status_code = status_code
-        self.ref_trans_id = ref_trans_id
-        self.payment_gateway_account_name = payment_gateway_account_name
-        self.amount = amount
-        self.result = result
-        self._sent: object = None  # the client's record of the follow-up, for reconcile
+    _extra = frozenset(
+        {"operation", "my_ref", "status_code", "ref_trans_id", "payment_gateway_account_name"}
+        | {"amount", "result"}
+    )
+    operation: str
+    status_code: int | None
+    ref_trans_id: str | None
+    payment_gateway_account_name: str | None
+    amount: float | None
+    result: OperationResult | None
+    _sent: object = None  # the client's record of the follow-up, for reconcile
 
 
 class UnexpectedResponseError(OrchestraError):
