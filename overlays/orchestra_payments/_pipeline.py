@@ -18,6 +18,7 @@ for a money-moving operation every failure after it may have arrived is an
 from __future__ import annotations
 
 import email.utils
+import functools
 import inspect
 import ipaddress
 import json
@@ -269,11 +270,9 @@ def _named(method: F, raw: Callable[..., Any]) -> F:
     """The parsed method named, documented and annotated as the raw one, but for its return
     type: ``help()`` and ``inspect.signature`` show ``-> OperationResult``, not
     ``-> ApiResponse[OperationResult]``."""
-    method.__name__ = raw.__name__
+    functools.update_wrapper(method, raw)
     method.__qualname__ = raw.__qualname__.replace("Raw.", ".")
-    method.__doc__ = raw.__doc__
-    method.__module__ = raw.__module__
-    annotations = dict(getattr(raw, "__annotations__", {}))
+    annotations = dict(method.__annotations__)
     returned = annotations.get("return")
     if isinstance(returned, str) and returned.startswith("ApiResponse[") and returned.endswith("]"):
         annotations["return"] = returned[len("ApiResponse[") : -1]
@@ -908,10 +907,6 @@ class Call:
         self.last_failure = (exc, outcome)
         return self.next_wait(outcome)
 
-    def outcome_of(self, exc: httpx.TransportError) -> Outcome:
-        failed, outcome = self.last_failure
-        return outcome if failed is exc else outcome_of_error(exc)
-
     def unsent(self, exc: Exception) -> errors.ConfigurationError:
         """A request event hook that raised: this try was never sent."""
         return errors.ConfigurationError(
@@ -1199,7 +1194,10 @@ def failure(call: Call, exc: Exception) -> errors.OrchestraError:
             waited=waited,
         )
     elif isinstance(exc, httpx.TransportError):
-        if op.moves_money and call.outcome_of(exc) is Outcome.MAYBE_SENT:
+        last, outcome = call.last_failure
+        if last is not exc:  # not a failure a try came to (the whole call's timeout...)
+            outcome = outcome_of_error(exc)
+        if op.moves_money and outcome is Outcome.MAYBE_SENT:
             error = errors.outcome_unknown(
                 op,
                 call.facts,
@@ -1408,17 +1406,7 @@ class SyncPipeline(Pipeline):
     http: httpx.Client
     transport: httpx.BaseTransport
     blocking = True
-
-    def __init__(
-        self,
-        http: httpx.Client,
-        transport: httpx.BaseTransport,
-        policy: RetryPolicy,
-        owner: object,
-        telemetry: Telemetry,
-    ) -> None:
-        super().__init__(http, transport, policy, owner, telemetry)
-        self.sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = time.sleep  # or the test's (``use_clock``)
 
     def run(self, call: Call) -> Any:
         try:
@@ -1471,20 +1459,16 @@ class SyncPipeline(Pipeline):
             self.sleep(wait)
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # kept off the import path of sync users
+
+    await asyncio.sleep(seconds)
+
+
 class AsyncPipeline(Pipeline):
     http: httpx.AsyncClient
     transport: httpx.AsyncBaseTransport
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        transport: httpx.AsyncBaseTransport,
-        policy: RetryPolicy,
-        owner: object,
-        telemetry: Telemetry,
-    ) -> None:
-        super().__init__(http, transport, policy, owner, telemetry)
-        self.sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
+    sleep: Callable[[float], Awaitable[None]] = staticmethod(_asyncio_sleep)
 
     async def run(self, call: Call) -> Any:
         import asyncio  # kept off the import path of sync users
@@ -1617,9 +1601,3 @@ async def _aclose(response: httpx.Response) -> None:
         await response.aclose()
     except Exception:
         logger.debug("closing an abandoned answer failed", exc_info=True)
-
-
-async def _asyncio_sleep(seconds: float) -> None:
-    import asyncio  # kept off the import path of sync users
-
-    await asyncio.sleep(seconds)
