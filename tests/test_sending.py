@@ -171,3 +171,16 @@ def test_threads_sharing_a_client_each_send_their_own_headers() -> None:
     sent = sorted((int(r.headers["X-Request"]), r.url.path) for r in script.requests)
     assert sent == [(i, f"/PaymentGatewayAccounts/acct{i}") for i in range(400)]
     assert {r.headers["Content-Type"] for r in script.requests} == {"application/json"}
+
+
+def test_the_low_level_functions_of_the_other_flavour_are_refused_unsent() -> None:
+    from orchestra_api.api.payment_gateway import gateway_list
+    from orchestra_payments import ConfigurationError
+
+    script = Script([LIST])
+    async_client = AsyncOrchestra(api_key=TEST_KEY, transport=httpx.MockTransport(script))
+    with pytest.raises(ConfigurationError, match="belongs to an AsyncOrchestra: use the asyncio"):
+        gateway_list.sync_detailed(client=async_client.low_level)
+    with client_on(script) as client, pytest.raises(ConfigurationError, match="an Orchestra: use"):
+        asyncio.run(gateway_list.asyncio_detailed(client=client.low_level))
+    assert script.requests == []

@@ -642,25 +642,24 @@ class _LowLevel(AuthenticatedClient):
 
     _orchestra: Any = None
 
-    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
+    def _run(self, kwargs: dict[str, Any], asynchronous: bool) -> Any:
         owner = self._orchestra
-        if not isinstance(owner, Orchestra):
+        if isinstance(owner, AsyncOrchestra) is not asynchronous:
+            mine, use = (
+                ("an AsyncOrchestra", "asyncio") if not asynchronous else ("an Orchestra", "sync")
+            )
             raise errors.ConfigurationError(
-                "this low-level client belongs to an AsyncOrchestra: use the asyncio functions"
+                f"this low-level client belongs to {mine}: use the {use} functions"
             )
         pipe = owner._pipeline
-        response: httpx.Response = pipe.run(pipe.call(None, kwargs, None, owner._options, {}, True))
+        return pipe.run(pipe.call(None, kwargs, None, owner._options, {}, True))
+
+    def send(self, kwargs: dict[str, Any]) -> httpx.Response:
+        response: httpx.Response = self._run(kwargs, asynchronous=False)
         return response
 
     async def asend(self, kwargs: dict[str, Any]) -> httpx.Response:
-        owner = self._orchestra
-        if not isinstance(owner, AsyncOrchestra):
-            raise errors.ConfigurationError(
-                "this low-level client belongs to an Orchestra: use the sync functions"
-            )
-        pipe = owner._pipeline
-        call = pipe.call(None, kwargs, None, owner._options, {}, True)
-        response: httpx.Response = await pipe.run(call)
+        response: httpx.Response = await self._run(kwargs, asynchronous=True)
         return response
 
 
