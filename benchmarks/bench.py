@@ -202,35 +202,28 @@ def run_calls(url: str, kind: str, n: int) -> None:
             facade.payment_gateway.charge(body)
 
 
-def instructions_per_call(url: str, kind: str) -> float | None:
-    """Client instructions per call, counted by callgrind (deterministic, unlike CPU time):
-    the difference between a run of 60 calls and one of 10, so start-up cancels out."""
+def callgrind(args: list[str], env: dict[str, str] | None = None) -> int | None:
+    """Instructions a Python run executes, counted by callgrind (None without valgrind)."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
-    counts = []
-    for n in (10, 60):
-        out = subprocess.run(
-            [
-                valgrind,
-                "--tool=callgrind",
-                "--callgrind-out-file=/dev/null",
-                sys.executable,
-                __file__,
-                "--calls",
-                kind,
-                str(n),
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stderr
-        match = re.search(r"Collected : (\d+)", out)
-        if match is None:
-            return None
-        counts.append(int(match.group(1)))
-    return (counts[1] - counts[0]) / 50
+    err = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    match = re.search(r"Collected : (\d+)", err)
+    return None if match is None else int(match.group(1))
+
+
+def instructions_per_call(url: str, kind: str) -> float | None:
+    """Client instructions per call, counted by callgrind (deterministic, unlike CPU time):
+    the difference between a run of 60 calls and one of 10, so start-up cancels out."""
+    few = callgrind([__file__, "--calls", kind, "10", url])
+    many = callgrind([__file__, "--calls", kind, "60", url])
+    return None if few is None or many is None else (many - few) / 50
 
 
 def import_cost() -> float:
@@ -264,25 +257,14 @@ def import_cost() -> float:
 def import_instructions() -> tuple[float, float] | None:
     """Instructions to import httpx, and to import the client after it (callgrind: the time
     of an import on this shared machine swings by a third from run to run)."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        return None
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     counts = []
-    callgrind = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     for code in ("pass", "import httpx", "import httpx; import orchestra_payments"):
         subprocess.run([sys.executable, "-c", code], env=env, check=True)  # bytecode cached
-        err = subprocess.run(
-            [*callgrind, sys.executable, "-c", code],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stderr
-        match = re.search(r"Collected : (\d+)", err)
-        if match is None:
+        count = callgrind(["-c", code], env)
+        if count is None:
             return None
-        counts.append(int(match.group(1)))
+        counts.append(count)
     return counts[1] - counts[0], counts[2] - counts[1]
 
 
